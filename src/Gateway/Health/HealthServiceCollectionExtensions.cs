@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Health;
+
+public static class HealthServiceCollectionExtensions
+{
+    private const string ReadyTag = "ready";
+    private const string StartupTag = "startup";
+
+    /// <summary>Liveness, readiness (upstream reachable, credential usable) and start-up checks.</summary>
+    public static IHostApplicationBuilder AddGatewayHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
+        builder.Services.TryAddSingleton<UpstreamHealthCheck>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<StartupHealthCheck>("startup", tags: [StartupTag])
+            .AddCheck<CredentialHealthCheck>("upstream-credential", tags: [ReadyTag])
+            .Add(new HealthCheckRegistration("upstream", static services => services.GetRequiredService<UpstreamHealthCheck>(), HealthStatus.Unhealthy, [ReadyTag]));
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/healthz/live</c>: the process answers. <c>/healthz/ready</c>: ready to proxy.
+    /// <c>/healthz/startup</c>: start-up finished. Deliberately outside inbound authentication:
+    /// orchestrators probe without credentials, and the bodies carry no secrets.
+    /// </summary>
+    public static WebApplication MapGatewayHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag), ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks("/healthz/startup", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(StartupTag), ResponseWriter = HealthResponseWriter.WriteAsync });
+        return app;
+    }
+}

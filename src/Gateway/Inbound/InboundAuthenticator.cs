@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using Gateway.Mcp;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Gateway.Inbound;
+
+/// <summary>
+/// Establishes the <see cref="GatewayPrincipal"/> of an MCP request from an API key or a static bearer
+/// token. Secrets are hashed (SHA-256) and compared with every configured hash in constant time, so
+/// neither the configuration nor the timing reveals a key. The credential itself never travels further:
+/// the proxy strips it before anything is forwarded (MCP authorization: no token passthrough).
+/// </summary>
+internal sealed class InboundAuthenticator
+{
+    // A key longer than this is not a key; refusing early bounds the hashing work per request.
+    private const int MaxSecretLength = 1024;
+
+    private readonly ILogger<InboundAuthenticator> _logger;
+    private volatile Snapshot _snapshot;
+
+    public InboundAuthenticator(IOptionsMonitor<InboundAuthOptions> options, ILogger<InboundAuthenticator> logger)
+    {
+        _logger = logger;
+        _snapshot = new Snapshot(options.CurrentValue);
+        // Keys can be rotated by editing configuration; no restart needed.
+        options.OnChange(updated => _snapshot = new Snapshot(updated));
+    }
+
+    /// <summary>The header that carries API keys; the proxy strips it before forwarding.</summary>
+    public string ApiKeyHeader => _snapshot.ApiKeyHeader;
+
+    public bool TryAuthenticate(HttpRequest request, [NotNullWhen(true)] out GatewayPrincipal? principal, [NotNullWhen(false)] out McpRejection? rejection)
+    {
+        var snapshot = _snapshot;
+        var apiKey = request.Headers[snapshot.ApiKeyHeader];
+        if (apiKey.Count > 0)
+        {
+            principal = apiKey.Count == 1 ? Match(snapshot.ApiKeys, apiKey[0]) : null;
+            if (principal is null)
+            {
+                _logger.InboundCredentialRejected(InboundCredentialKind.ApiKey);
+                rejection = snapshot.Unauthorized("invalid_api_key", "The API key is not valid.");
+                return false;
+            }
+
+            rejection = null;
+            return true;
+        }
+
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count > 0)
+        {
+            var value = authorization.Count == 1 ? authorization[0] : null;
+            principal = value is not null && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ? Match(snapshot.BearerTokens, value.AsSpan(7).Trim())
+                : null;
+            if (principal is null)
+            {
+                _logger.InboundCredentialRejected(InboundCredentialKind.BearerToken);
+                rejection = snapshot.Unauthorized("invalid_token", "The bearer token is not valid.");
+                return false;
+            }
+
+            rejection = null;
+            return true;
+        }
+
+        if (snapshot.AllowAnonymous)
+        {
+            principal = GatewayPrincipal.Anonymous;
+            rejection = null;
+            return true;
+        }
+
+        principal = null;
+        rejection = snapshot.Unauthorized("missing_credential", "Authentication is required.");
+        return false;
+    }
+
+    private static GatewayPrincipal? Match(Entry[] entries, ReadOnlySpan<char> secret)
+    {
+        if (secret.IsEmpty || secret.Length > MaxSecretLength || entries.Length == 0)
+        {
+            return null;
+        }
+
+        Span<byte> utf8 = stackalloc byte[MaxSecretLength * 3];
+        var length = Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..length], hash);
+        CryptographicOperations.ZeroMemory(utf8[..length]);
+
+        // Compare with every entry, not stopping at a match, so timing does not tell which one matched.
+        GatewayPrincipal? match = null;
+        foreach (var entry in entries)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, entry.Hash))
+            {
+                match ??= entry.Principal;
+            }
+        }
+
+        return match;
+    }
+
+    private sealed record Entry(byte[] Hash, GatewayPrincipal Principal);
+
+    private sealed class Snapshot
+    {
+        private readonly KeyValuePair<string, string>[] _challenge;
+
+        public Snapshot(InboundAuthOptions options)
+        {
+            ApiKeyHeader = options.ApiKeyHeader;
+            AllowAnonymous = options.AllowAnonymous;
+            ApiKeys = [.. options.ApiKeys.Select(static c => new Entry(Convert.FromHexString(c.Sha256), new GatewayPrincipal(c.Id, InboundCredentialKind.ApiKey)))];
+            BearerTokens = [.. options.BearerTokens.Select(static c => new Entry(Convert.FromHexString(c.Sha256), new GatewayPrincipal(c.Id, InboundCredentialKind.BearerToken)))];
+
+            // RFC 9110 §11.6.1: a 401 carries at least one challenge; name only the schemes configured.
+            var challenges = new List<string>();
+            if (BearerTokens.Length > 0)
+            {
+                challenges.Add("Bearer realm=\"mcp-gateway\"");
+            }
+
+            if (ApiKeys.Length > 0 || challenges.Count == 0)
+            {
+                challenges.Add($"ApiKey realm=\"mcp-gateway\", header=\"{ApiKeyHeader}\"");
+            }
+
+            _challenge = [new(HeaderNames.WWWAuthenticate, string.Join(", ", challenges))];
+        }
+
+        public string ApiKeyHeader { get; }
+
+        public bool AllowAnonymous { get; }
+
+        public Entry[] ApiKeys { get; }
+
+        public Entry[] BearerTokens { get; }
+
+        public McpRejection Unauthorized(string reason, string message) =>
+            new(StatusCodes.Status401Unauthorized, JsonRpcErrorCodes.Unauthorized, reason, message) { Headers = _challenge };
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using Gateway.Inbound;
+using Gateway.Mcp;
+using Gateway.Sessions;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Shapes the forwarded request and the relayed response. Requests lose every client credential
+/// (Authorization, the API-key header, cookies) and gain the gateway's own upstream token: "The MCP
+/// server MUST NOT pass through the token it received from the MCP client" (MCP authorization,
+/// 2025-06-18). Responses get the client-facing session id, lose upstream cookies and challenges, and
+/// SSE responses start at once instead of with their first event (yarp-notes.md "SSE relay").
+/// </summary>
+internal sealed class McpHttpTransformer(
+    IOptions<UpstreamOptions> upstreamOptions,
+    InboundAuthenticator authenticator,
+    SessionBinder sessions,
+    ILogger<McpHttpTransformer> logger) : HttpTransformer
+{
+    /// <summary>Salesforce's body for a wrong or inactive server path (forcedotcom/mcp-hosted#9).</summary>
+    private static readonly byte[] s_serverDefinitionNotFound = "Server definition not found"u8.ToArray();
+    private const int MaxInspectedErrorBody = 16 * 1024;
+
+    private readonly UpstreamOptions _options = upstreamOptions.Value;
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+        // The client addresses the gateway's MCP path; the upstream has exactly one endpoint.
+        proxyRequest.RequestUri = _options.Endpoint;
+
+        var exchange = httpContext.Features.Get<McpExchange>()!;
+        var headers = proxyRequest.Headers;
+        headers.Remove(HeaderNames.Authorization);
+        headers.Remove(authenticator.ApiKeyHeader);
+        headers.Remove(HeaderNames.Cookie);
+        headers.TryAddWithoutValidation(HeaderNames.Authorization, string.Concat("Bearer ", exchange.UpstreamToken));
+
+        if (exchange.UpstreamSessionId is { } upstreamSession)
+        {
+            headers.Remove(McpHeaders.SessionId);
+            headers.TryAddWithoutValidation(McpHeaders.SessionId, upstreamSession);
+        }
+
+        proxyRequest.Options.Set(UpstreamAuthRetryHandler.ExchangeKey, exchange);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null)
+        {
+            return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        }
+
+        var exchange = httpContext.Features.Get<McpExchange>()!;
+        var status = (int)proxyResponse.StatusCode;
+        exchange.UpstreamStatusCode = status;
+
+        if (status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+        {
+            // The upstream refused the gateway's credential (after one renewal, if one was possible).
+            // Its challenge names Salesforce's authorization server, which the client must never be
+            // sent to: the client's own credential was fine.
+            var hint = await ReadHintAsync(proxyResponse, cancellationToken);
+            logger.UpstreamRejectedCredential(status, hint ?? "none");
+            await RejectAsync(httpContext, exchange, new McpRejection(StatusCodes.Status502BadGateway, JsonRpcErrorCodes.UpstreamCredentialUnavailable,
+                "upstream_credential_rejected", CredentialRejectedMessage(hint)));
+            return false;
+        }
+
+        if (status == StatusCodes.Status404NotFound)
+        {
+            return await RelayNotFoundAsync(httpContext, exchange, proxyResponse, cancellationToken);
+        }
+
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var responseHeaders = httpContext.Response.Headers;
+        responseHeaders.Remove(HeaderNames.SetCookie);
+        responseHeaders.Remove(HeaderNames.WWWAuthenticate);
+
+        if (responseHeaders.TryGetValue(McpHeaders.SessionId, out var upstreamSession) && exchange.Principal is { } principal)
+        {
+            responseHeaders[McpHeaders.SessionId] = upstreamSession.Count == 1 && !string.IsNullOrEmpty(upstreamSession[0])
+                ? sessions.Seal(principal, upstreamSession[0]!)
+                : default;
+        }
+
+        if (proxyResponse.Content.Headers.ContentType?.MediaType is McpHeaders.EventStreamMediaType
+            && httpContext.Response.Body is RelayStream relay)
+        {
+            relay.BeginEventStream(_options.StreamIdleTimeout, _options.KeepAliveInterval);
+            // Headers would otherwise wait for the first event, which may be minutes away.
+            await httpContext.Response.StartAsync(cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A 404 means two things upstream: Salesforce's "Server definition not found" is a configuration
+    /// error of the gateway (502, named clearly), while a 404 for an unknown session must reach the
+    /// client unchanged so that it re-initializes (MCP 2025-03-26 basic/transports, Session Management).
+    /// </summary>
+    private async ValueTask<bool> RelayNotFoundAsync(HttpContext httpContext, McpExchange exchange, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        await using var stream = await proxyResponse.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxInspectedErrorBody];
+        var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        var head = buffer.AsSpan(0, length);
+        var marker = head.IndexOf(s_serverDefinitionNotFound);
+        if (marker >= 0)
+        {
+            var detail = ExtractMessage(head[marker..]);
+            logger.UpstreamServerDefinitionNotFound(_options.Endpoint, detail);
+            await RejectAsync(httpContext, exchange, new McpRejection(StatusCodes.Status502BadGateway, JsonRpcErrorCodes.UpstreamError,
+                "upstream_server_not_found",
+                $"The gateway's upstream MCP server is misconfigured: Salesforce answered '{detail}'. Check Gateway:Upstream:Endpoint and that the server is activated in the org."));
+            return false;
+        }
+
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        httpContext.Response.Headers.Remove(HeaderNames.SetCookie);
+        httpContext.Response.Headers.Remove(HeaderNames.WWWAuthenticate);
+        await httpContext.Response.Body.WriteAsync(buffer.AsMemory(0, length), cancellationToken);
+        await stream.CopyToAsync(httpContext.Response.Body, cancellationToken);
+        return false;
+    }
+
+    private static async Task RejectAsync(HttpContext httpContext, McpExchange exchange, McpRejection rejection)
+    {
+        exchange.Rejection = rejection with { IdJson = exchange.Message is { IsBatch: false } message ? message.First.IdJson : null };
+        await JsonRpcErrorWriter.WriteAsync(httpContext, exchange.Rejection);
+    }
+
+    /// <summary>Salesforce's error code from a 401 body or challenge (e.g. INVALID_SESSION_ID); codes are not secrets.</summary>
+    private static async ValueTask<string?> ReadHintAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string[] known = ["INVALID_JWT_FORMAT", "INVALID_AUTH_HEADER", "INVALID_SESSION_ID", "invalid_token", "insufficient_scope"];
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        var body = "";
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[4096];
+            var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            body = Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        return known.FirstOrDefault(code => challenge.Contains(code, StringComparison.Ordinal) || body.Contains(code, StringComparison.Ordinal));
+    }
+
+    private static string CredentialRejectedMessage(string? hint) => hint switch
+    {
+        "INVALID_JWT_FORMAT" or "INVALID_AUTH_HEADER" =>
+            $"The upstream MCP server rejected the gateway's credential ({hint}). Salesforce hosted MCP needs JWT-based access tokens: enable 'Issue JSON Web Token (JWT)-based access tokens for named users' on the External Client App.",
+        null => "The upstream MCP server rejected the gateway's credential; the gateway must be reconnected or reconfigured.",
+        _ => $"The upstream MCP server rejected the gateway's credential ({hint}); the gateway must be reconnected or reconfigured.",
+    };
+
+    private static string ExtractMessage(ReadOnlySpan<byte> fromMarker)
+    {
+        var end = fromMarker.IndexOfAny((byte)'"', (byte)'\n');
+        var text = Encoding.UTF8.GetString(end < 0 ? fromMarker[..Math.Min(fromMarker.Length, 200)] : fromMarker[..Math.Min(end, 200)]);
+        return text;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using Gateway.Inbound;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Gateway.Sessions;
+
+/// <summary>
+/// Binds an MCP session to the principal that opened it, with no session table: the id the client
+/// sees seals (authenticated encryption, ASP.NET Core Data Protection) the upstream's session id
+/// together with the principal's id. Any replica holding the same Data Protection keys can open it,
+/// and a session id opened by another principal, or forged, or sealed with a retired key, is simply
+/// unknown: 404, after which "the client MUST start a new session" (MCP 2025-03-26 basic/transports).
+/// "MCP servers ... SHOULD bind session IDs to user-specific information" (MCP security best practices).
+/// </summary>
+internal sealed class SessionBinder(IDataProtectionProvider provider)
+{
+    // Changing the purpose string invalidates every outstanding session id; version it on purpose.
+    private readonly IDataProtector _protector = provider.CreateProtector("Gateway.Sessions.McpSessionId.v1");
+
+    /// <summary>The client-facing id for <paramref name="upstreamSessionId"/> opened by <paramref name="principal"/>.</summary>
+    public string Seal(GatewayPrincipal principal, string upstreamSessionId) =>
+        // Protect(string) yields base64url: visible ASCII, as the transport requires of session ids.
+        _protector.Protect(string.Concat(principal.Id, "\n", upstreamSessionId));
+
+    /// <summary>Opens a client-facing id; <see langword="null"/> when it is unreadable or belongs to another principal.</summary>
+    public string? Unseal(GatewayPrincipal principal, string clientSessionId)
+    {
+        string plain;
+        try
+        {
+            plain = _protector.Unprotect(clientSessionId);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        // Principal ids cannot contain '\n' (validated at start-up), so the first one splits the pair.
+        var separator = plain.IndexOf('\n', StringComparison.Ordinal);
+        return separator > 0 && plain.AsSpan(0, separator).SequenceEqual(principal.Id) ? plain[(separator + 1)..] : null;
+    }
+}

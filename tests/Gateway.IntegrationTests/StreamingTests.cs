@@ -1,0 +1,137 @@
+using System.Net.ServerSentEvents;
+using System.Text;
+using Gateway.Testing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>
+/// SSE crosses the gateway unbuffered: headers at once, each event when the upstream writes it, and
+/// keep-alive comments only between events. Every wait is a TaskCompletionSource or a fake clock.
+/// </summary>
+public sealed class StreamingTests : IAsyncLifetime
+{
+    private ScriptedUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await ScriptedUpstream.StartAsync(TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task PostSse_EachEventReachesTheClientBeforeTheUpstreamWritesTheNext()
+    {
+        var clientHasEvent1 = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // Event 2 is written only once the client has event 1: a buffering proxy deadlocks here.
+            await clientHasEvent1.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n", context.RequestAborted);
+        };
+        using var gateway = new GatewayFactory(_upstream.Endpoint);
+        using var client = gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+        var events = SseParser.Create(body).EnumerateAsync(TestContext.Current.CancellationToken).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+
+        Assert.True(await events.MoveNextAsync());
+        Assert.Contains("notifications/progress", events.Current.Data, StringComparison.Ordinal);
+        clientHasEvent1.SetResult();
+        Assert.True(await events.MoveNextAsync());
+        Assert.Contains("\"result\"", events.Current.Data, StringComparison.Ordinal);
+        Assert.False(await events.MoveNextAsync());
+    }
+
+    [Fact]
+    public async Task PostSse_ResponseHeadersArriveBeforeTheFirstEvent()
+    {
+        var clientHasHeaders = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // The first event waits for the client to see the headers (yarp-notes.md: YARP alone holds them back).
+            await clientHasHeaders.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("data: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n", context.RequestAborted);
+        };
+        using var gateway = new GatewayFactory(_upstream.Endpoint);
+        using var client = gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        clientHasHeaders.SetResult();
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"result\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IdleGetStream_GetsKeepAliveComments_OnlyBetweenEvents()
+    {
+        var time = new FakeTimeProvider();
+        var writeHalfEvent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finishEvent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endStream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("id: 1\ndata: {\"n\":1}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await writeHalfEvent.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("id: 2\ndata: {\"n\":", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await finishEvent.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync("2}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await endStream.Task.WaitAsync(context.RequestAborted);
+        };
+        using var gateway = new GatewayFactory(_upstream.Endpoint, timeProvider: time);
+        using var client = gateway.CreateGatewayClient();
+        using var response = await client.SendAsync(McpRequests.Get(), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+        var seen = new StringBuilder();
+
+        await ReadUntilAsync(body, seen, "data: {\"n\":1}\n\n");
+        time.Advance(TimeSpan.FromSeconds(15));
+        await ReadUntilAsync(body, seen, ": keep-alive\n\n");
+
+        writeHalfEvent.SetResult();
+        await ReadUntilAsync(body, seen, "id: 2\ndata: {\"n\":");
+        // Mid-event: the tick must not write, or the comment would land inside event 2.
+        time.Advance(TimeSpan.FromSeconds(15));
+        finishEvent.SetResult();
+        await ReadUntilAsync(body, seen, "2}\n\n");
+        time.Advance(TimeSpan.FromSeconds(15));
+        await ReadUntilAsync(body, seen, "2}\n\n: keep-alive\n\n");
+        endStream.SetResult();
+        await ReadToEndAsync(body, seen);
+
+        Assert.Equal("id: 1\ndata: {\"n\":1}\n\n: keep-alive\n\nid: 2\ndata: {\"n\":2}\n\n: keep-alive\n\n", seen.ToString());
+    }
+
+    private static async Task ReadUntilAsync(Stream body, StringBuilder seen, string expected)
+    {
+        var buffer = new byte[1024];
+        while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
+        {
+            var read = await body.ReadAsync(buffer, TestContext.Current.CancellationToken);
+            Assert.True(read > 0, $"The stream ended before '{expected}' arrived; had: {seen}");
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+    }
+
+    private static async Task ReadToEndAsync(Stream body, StringBuilder seen)
+    {
+        var buffer = new byte[1024];
+        int read;
+        while ((read = await body.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
+        {
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Testing;
+
+/// <summary>
+/// The real gateway (its own <c>Program</c>) configured from the repository's root
+/// <c>appsettings.json</c> plus per-test overrides: API keys for alice and bob, a bearer token for
+/// carol, a static upstream token, and the upstream the test provides. Logs are captured for scans.
+/// </summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _timeProvider;
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
+
+    public GatewayFactory(Uri upstream, IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, bool useKestrel = false)
+    {
+        _timeProvider = timeProvider;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Upstream:Endpoint"] = upstream.ToString(),
+            ["Gateway:Upstream:Credential:StaticToken"] = TestCredentials.UpstreamToken,
+            ["Gateway:Inbound:ApiKeys:0:Id"] = "alice",
+            ["Gateway:Inbound:ApiKeys:0:Sha256"] = TestCredentials.Sha256Hex(TestCredentials.AliceApiKey),
+            ["Gateway:Inbound:ApiKeys:1:Id"] = "bob",
+            ["Gateway:Inbound:ApiKeys:1:Sha256"] = TestCredentials.Sha256Hex(TestCredentials.BobApiKey),
+            ["Gateway:Inbound:BearerTokens:0:Id"] = "carol",
+            ["Gateway:Inbound:BearerTokens:0:Sha256"] = TestCredentials.Sha256Hex(TestCredentials.CarolBearerToken),
+            ["Gateway:State:DataDirectory"] = _dataDirectory,
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Debug",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        if (useKestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>The repository's root <c>appsettings.json</c>, the deployable configuration.</summary>
+    public static string RootAppSettingsPath => Path.Combine(RepositoryRoot, "appsettings.json");
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Gateway.sln not found above the test output directory.");
+        }
+    }
+
+    /// <summary>An <see cref="HttpClient"/> for the gateway: in-memory, or over loopback TCP after <c>StartServer()</c>.</summary>
+    public HttpClient CreateGatewayClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(configuration =>
+        {
+            configuration.Sources.Clear();
+            configuration.AddJsonFile(RootAppSettingsPath, optional: false);
+            configuration.AddInMemoryCollection(_settings);
+        });
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+        });
+        builder.ConfigureServices(services =>
+        {
+            if (_timeProvider is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(_timeProvider);
+            }
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
