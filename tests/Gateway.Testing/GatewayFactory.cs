@@ -35,9 +35,17 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Debug",
         };
+        // A null value removes the factory's default, so the key falls back to appsettings.json.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            _settings[key] = value;
+            if (value is null)
+            {
+                _settings.Remove(key);
+            }
+            else
+            {
+                _settings[key] = value;
+            }
         }
 
         if (useKestrel)

@@ -1,0 +1,60 @@
+using Gateway.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>
+/// The root appsettings.json through the real options pipeline (STYLE.md §3 "Config conformance").
+/// Secrets are not in the file by design, so it must start once the environment supplies them,
+/// and fail naming exactly those keys when it does not.
+/// </summary>
+public sealed class ConfigurationTests
+{
+    private static readonly Uri s_anyUpstream = new("http://127.0.0.1:9/mcp");
+
+    [Fact]
+    public void RootAppSettings_WithSecretsFromEnvironment_PassesValidationAtStart()
+    {
+        using var gateway = new GatewayFactory(s_anyUpstream, new Dictionary<string, string?> { ["Gateway:Upstream:Endpoint"] = null });
+
+        using var client = gateway.CreateGatewayClient();
+
+        // The endpoint came from the file: the user's beta URL, with its start-up warnings.
+        Assert.Contains(gateway.Logs.Entries, static e => e.EventId.Id == 1002 && e.Message.Contains("sobject-all", StringComparison.Ordinal));
+        Assert.Contains(gateway.Logs.Entries, static e => e.EventId.Id == 1003 && e.Message.Contains("https://api.salesforce.com/platform/mcp/v1/sandbox/platform/sobject-all", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Gateway:Inbound:ApiKeys:0:Sha256", null, "Gateway:Inbound:ApiKeys")]
+    [InlineData("Gateway:Upstream:Credential:StaticToken", null, "Gateway:Upstream:Credential:StaticToken")]
+    [InlineData("Gateway:Inbound:ApiKeys:0:Sha256", "not-a-hash", "Gateway:Inbound:ApiKeys:0:Sha256")]
+    [InlineData("Gateway:Mcp:MaxJsonDepth", "1", "Gateway:Mcp:MaxJsonDepth")]
+    [InlineData("Gateway:Mcp:Path", "mcp", "Gateway:Mcp:Path")]
+    [InlineData("Gateway:Mcp:SupportedProtocolVersions:0", "1999-01-01", "Gateway:Mcp:SupportedProtocolVersions")]
+    [InlineData("Gateway:Upstream:Endpoint", "ftp://example.com/mcp", "Gateway:Upstream:Endpoint")]
+    [InlineData("Gateway:Upstream:KeepAliveInterval", "00:00:00.5", "Gateway:Upstream:KeepAliveInterval")]
+    [InlineData("Gateway:Upstream:ActivityTimeout", "-00:00:01", "Gateway:Upstream:ActivityTimeout")]
+    [InlineData("Gateway:Upstream:Credential:Mode", "Magic", "Gateway:Upstream:Credential:Mode")]
+    [InlineData("Gateway:Health:ProbeTimeout", "00:00:00", "Gateway:Health:ProbeTimeout")]
+    [InlineData("Gateway:Inbound:ApiKeyHeader", "Authorization", "Gateway:Inbound:ApiKeyHeader")]
+    public void InvalidSetting_FailsAtStart_NamingTheKey(string key, string? value, string named)
+    {
+        var settings = new Dictionary<string, string?> { [key] = value };
+        if (key.StartsWith("Gateway:Inbound:ApiKeys:0", StringComparison.Ordinal) && value is null)
+        {
+            // Remove every inbound credential: the gateway must refuse to run open.
+            settings["Gateway:Inbound:ApiKeys:0:Id"] = null;
+            settings["Gateway:Inbound:ApiKeys:1:Id"] = null;
+            settings["Gateway:Inbound:ApiKeys:1:Sha256"] = null;
+            settings["Gateway:Inbound:BearerTokens:0:Id"] = null;
+            settings["Gateway:Inbound:BearerTokens:0:Sha256"] = null;
+        }
+
+        using var gateway = new GatewayFactory(s_anyUpstream, settings);
+
+        var failure = Assert.ThrowsAny<Exception>(() => gateway.CreateGatewayClient());
+
+        var validation = failure as OptionsValidationException ?? Assert.IsType<OptionsValidationException>(failure.InnerException ?? failure, exactMatch: false);
+        Assert.Contains(validation.Failures, f => f.Contains(named, StringComparison.Ordinal));
+    }
+}
