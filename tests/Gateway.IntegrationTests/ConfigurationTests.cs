@@ -37,24 +37,34 @@ public sealed class ConfigurationTests
     [InlineData("Gateway:Upstream:Credential:Mode", "Magic", "Gateway:Upstream:Credential:Mode")]
     [InlineData("Gateway:Health:ProbeTimeout", "00:00:00", "Gateway:Health:ProbeTimeout")]
     [InlineData("Gateway:Inbound:ApiKeyHeader", "Authorization", "Gateway:Inbound:ApiKeyHeader")]
-    public void InvalidSetting_FailsAtStart_NamingTheKey(string key, string? value, string named)
+    public async Task InvalidSetting_FailsAtStart_NamingTheKey(string key, string? value, string named)
     {
-        var settings = new Dictionary<string, string?> { [key] = value };
-        if (key.StartsWith("Gateway:Inbound:ApiKeys:0", StringComparison.Ordinal) && value is null)
+        // The gateway's own entry point with the root appsettings.json (--contentRoot) and settings as
+        // command-line arguments: exactly how an operator starts it.
+        var settings = new Dictionary<string, string?>
         {
-            // Remove every inbound credential: the gateway must refuse to run open.
-            settings["Gateway:Inbound:ApiKeys:0:Id"] = null;
-            settings["Gateway:Inbound:ApiKeys:1:Id"] = null;
-            settings["Gateway:Inbound:ApiKeys:1:Sha256"] = null;
-            settings["Gateway:Inbound:BearerTokens:0:Id"] = null;
-            settings["Gateway:Inbound:BearerTokens:0:Sha256"] = null;
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Gateway:State:DataDirectory"] = Directory.CreateTempSubdirectory("gateway-config-").FullName,
+            ["Gateway:Upstream:Credential:StaticToken"] = TestCredentials.UpstreamToken,
+            ["Gateway:Inbound:ApiKeys:0:Id"] = "alice",
+            ["Gateway:Inbound:ApiKeys:0:Sha256"] = TestCredentials.Sha256Hex(TestCredentials.AliceApiKey),
+        };
+        if (value is null)
+        {
+            settings.Remove(key);
+        }
+        else
+        {
+            settings[key] = value;
         }
 
-        using var gateway = new GatewayFactory(s_anyUpstream, settings);
+        string[] args = ["--contentRoot", GatewayFactory.RepositoryRoot, "--environment", "Testing", .. settings.Select(static s => $"--{s.Key}={s.Value}")];
+        var entryPoint = typeof(Program).Assembly.EntryPoint!;
 
-        var failure = Assert.ThrowsAny<Exception>(() => gateway.CreateGatewayClient());
+        var run = Task.Run(() => entryPoint.Invoke(null, [args]), TestContext.Current.CancellationToken);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => run.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
 
-        var validation = failure as OptionsValidationException ?? Assert.IsType<OptionsValidationException>(failure.InnerException ?? failure, exactMatch: false);
+        var validation = Assert.IsType<OptionsValidationException>(failure.InnerException);
         Assert.Contains(validation.Failures, f => f.Contains(named, StringComparison.Ordinal));
     }
 }

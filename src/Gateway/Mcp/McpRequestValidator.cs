@@ -91,9 +91,7 @@ internal sealed class McpRequestValidator
                 "The Accept header must list both application/json and text/event-stream.");
         }
 
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals(McpHeaders.JsonMediaType, StringComparison.OrdinalIgnoreCase)
-            || contentType.Charset.HasValue && !contentType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        if (!IsJsonContentType(request.ContentType))
         {
             return new McpRejection(StatusCodes.Status415UnsupportedMediaType, JsonRpcErrorCodes.InvalidRequest, "unsupported_media_type",
                 "The Content-Type must be application/json (UTF-8).");
@@ -216,23 +214,49 @@ internal sealed class McpRequestValidator
     {
         foreach (var value in request.Headers.Accept)
         {
-            if (value is not null && value.Contains(mediaType, StringComparison.OrdinalIgnoreCase))
+            if (value is null || !value.Contains(mediaType, StringComparison.OrdinalIgnoreCase))
             {
-                // Confirm with the real parser only on a hit; most requests pass on the first value.
-                if (MediaTypeHeaderValue.TryParseList([value], out var parsed))
+                continue;
+            }
+
+            // The common case, a plain list without weights, needs no parsing (perf-calibration.md:
+            // no per-request allocations that can be avoided). A weight could be q=0, "not acceptable".
+            if (!value.Contains(';', StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (MediaTypeHeaderValue.TryParseList([value], out var parsed))
+            {
+                foreach (var item in parsed)
                 {
-                    foreach (var item in parsed)
+                    if (item.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) && item.Quality is not 0)
                     {
-                        if (item.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase) && item.Quality is not 0)
-                        {
-                            return true;
-                        }
+                        return true;
                     }
                 }
             }
         }
 
         return false;
+    }
+
+    private static bool IsJsonContentType(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return false;
+        }
+
+        if (contentType.Equals(McpHeaders.JsonMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // Parameters present: parse properly; only a UTF-8 charset is acceptable (RFC 8259 §8.1).
+        return MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            && parsed.MediaType.Equals(McpHeaders.JsonMediaType, StringComparison.OrdinalIgnoreCase)
+            && (!parsed.Charset.HasValue || parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
     private bool IsLoopbackOnly()

@@ -27,6 +27,10 @@ internal sealed class McpHttpTransformer(
 
     private readonly UpstreamOptions _options = upstreamOptions.Value;
 
+    // The last "Bearer …" value built: a token serves many requests, so most need no new string.
+    // A reference, swapped whole, so concurrent requests never pair one token with another's header.
+    private CachedAuthorization? _lastAuthorization;
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -39,7 +43,7 @@ internal sealed class McpHttpTransformer(
         headers.Remove(HeaderNames.Authorization);
         headers.Remove(authenticator.ApiKeyHeader);
         headers.Remove(HeaderNames.Cookie);
-        headers.TryAddWithoutValidation(HeaderNames.Authorization, string.Concat("Bearer ", exchange.UpstreamToken));
+        headers.TryAddWithoutValidation(HeaderNames.Authorization, AuthorizationValue(exchange.UpstreamToken!));
 
         if (exchange.UpstreamSessionId is { } upstreamSession)
         {
@@ -100,6 +104,20 @@ internal sealed class McpHttpTransformer(
 
         return true;
     }
+
+    private string AuthorizationValue(string token)
+    {
+        if (_lastAuthorization is { } last && ReferenceEquals(last.Token, token))
+        {
+            return last.Header;
+        }
+
+        var header = string.Concat("Bearer ", token);
+        _lastAuthorization = new CachedAuthorization(token, header);
+        return header;
+    }
+
+    private sealed record CachedAuthorization(string Token, string Header);
 
     /// <summary>
     /// A 404 means two things upstream: Salesforce's "Server definition not found" is a configuration
