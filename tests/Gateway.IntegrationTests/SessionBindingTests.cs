@@ -35,6 +35,8 @@ public sealed class SessionBindingTests : IDisposable
 
         await JsonRpcAssert.ErrorAsync(asBob, HttpStatusCode.NotFound, JsonRpcErrorCodes.SessionNotFound, "session_not_found", "7");
         Assert.Equal(HttpStatusCode.OK, asAlice.StatusCode);
+        // The upstream echoes its session id; the client gets back the id it sent, not a new one.
+        Assert.Equal(aliceSession, Assert.Single(asAlice.Headers.GetValues("Mcp-Session-Id")));
         var forwarded = _upstream.LogEntries.Skip(forwardedBefore).ToList();
         var only = Assert.Single(forwarded);
         Assert.Equal("alice-upstream-session", only.RequestMessage.Headers!["Mcp-Session-Id"].ToString());

@@ -89,9 +89,14 @@ internal sealed class McpHttpTransformer(
 
         if (responseHeaders.TryGetValue(McpHeaders.SessionId, out var upstreamSession) && exchange.Principal is { } principal)
         {
-            responseHeaders[McpHeaders.SessionId] = upstreamSession.Count == 1 && !string.IsNullOrEmpty(upstreamSession[0])
-                ? sessions.Seal(principal, upstreamSession[0]!)
-                : default;
+            var upstreamId = upstreamSession.Count == 1 ? upstreamSession[0] : null;
+            responseHeaders[McpHeaders.SessionId] = string.IsNullOrEmpty(upstreamId)
+                ? default
+                : upstreamId == exchange.UpstreamSessionId
+                    // Servers echo the session on every response: give the client back the id it sent
+                    // rather than sealing anew (a new id per response, and a Protect per request).
+                    ? exchange.ClientSessionId
+                    : sessions.Seal(principal, upstreamId);
         }
 
         if (proxyResponse.Content.Headers.ContentType?.MediaType is McpHeaders.EventStreamMediaType
