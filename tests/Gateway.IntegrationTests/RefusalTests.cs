@@ -124,6 +124,22 @@ public sealed class RefusalTests : IDisposable
         Assert.Equal(McpRequests.ToolsCall, Assert.Single(_upstream.LogEntries).RequestMessage.Body);
     }
 
+    [Fact]
+    public async Task ChunkedBodyOverTheLimit_Returns413WithJsonRpcError()
+    {
+        using var client = _gateway.CreateGatewayClient();
+        using var request = McpRequests.Post(McpRequests.ToolsCall);
+        var big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"q\":\"" + new string('a', 5000) + "\"}}";
+        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await JsonRpcAssert.ErrorAsync(response, System.Net.HttpStatusCode.RequestEntityTooLarge, JsonRpcErrorCodes.InvalidRequest, "body_too_large");
+        Assert.Empty(_upstream.LogEntries);
+    }
+
     private static HttpRequestMessage WithHeader(HttpRequestMessage request, string name, string value)
     {
         request.Headers.TryAddWithoutValidation(name, value);

@@ -18,9 +18,13 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     private readonly TimeProvider? _timeProvider;
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
 
-    public GatewayFactory(Uri upstream, IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, bool useKestrel = false)
+    private readonly Action<IServiceCollection>? _configureServices;
+
+    public GatewayFactory(Uri upstream, IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, bool useKestrel = false,
+        Action<IServiceCollection>? configureServices = null)
     {
         _timeProvider = timeProvider;
+        _configureServices = configureServices;
         _settings = new Dictionary<string, string?>
         {
             ["Gateway:Upstream:Endpoint"] = upstream.ToString(),
@@ -99,6 +103,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton(_timeProvider);
             }
+
+            _configureServices?.Invoke(services);
         });
     }
 

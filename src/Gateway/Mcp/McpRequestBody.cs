@@ -25,6 +25,22 @@ internal static class McpRequestBody
             limit.MaxRequestBodySize = maxBytes + 1L;
         }
 
+        try
+        {
+            return await ReadCoreAsync(context, maxBytes);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own verdicts on the body (over its limit, malformed chunking, client too slow).
+            return (default, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(maxBytes)
+                : new McpRejection(StatusCodes.Status400BadRequest, JsonRpcErrorCodes.ParseError, "request_body_failed", "The request body could not be read."));
+        }
+    }
+
+    private static async ValueTask<(ReadOnlyMemory<byte> Body, McpRejection? Rejection)> ReadCoreAsync(HttpContext context, int maxBytes)
+    {
+        var request = context.Request;
         byte[] buffer;
         int length;
         if (request.ContentLength is { } known)
