@@ -35,6 +35,7 @@ public sealed class RefusalTests : IDisposable
         { "wrong bearer", () => WithHeader(McpRequests.Post(McpRequests.ToolsCall, apiKey: null), "Authorization", "Bearer nope"), HttpStatusCode.Unauthorized, JsonRpcErrorCodes.Unauthorized, "invalid_token", null },
         { "foreign origin", () => WithHeader(McpRequests.Post(McpRequests.ToolsCall), "Origin", "https://evil.example"), HttpStatusCode.Forbidden, JsonRpcErrorCodes.Unauthorized, "origin_not_allowed", null },
         { "accept json only", () => WithAccept(McpRequests.Post(McpRequests.ToolsCall), "application/json"), HttpStatusCode.NotAcceptable, JsonRpcErrorCodes.InvalidRequest, "not_acceptable", null },
+        { "accept json-seq, not json", () => WithAccept(McpRequests.Post(McpRequests.ToolsCall), "application/json-seq, text/event-stream"), HttpStatusCode.NotAcceptable, JsonRpcErrorCodes.InvalidRequest, "not_acceptable", null },
         { "text/plain body", () => WithContentType(McpRequests.Post(McpRequests.ToolsCall), "text/plain"), HttpStatusCode.UnsupportedMediaType, JsonRpcErrorCodes.InvalidRequest, "unsupported_media_type", null },
         { "body over limit", () => McpRequests.Post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"q\":\"" + new string('a', 3000) + "\"}}"), HttpStatusCode.RequestEntityTooLarge, JsonRpcErrorCodes.InvalidRequest, "body_too_large", null },
         { "broken JSON", () => McpRequests.Post("""{"jsonrpc":"2.0","id":1,"method":"""), HttpStatusCode.BadRequest, JsonRpcErrorCodes.ParseError, "parse_error", null },

@@ -214,7 +214,7 @@ internal sealed class McpRequestValidator
     {
         foreach (var value in request.Headers.Accept)
         {
-            if (value is null || !value.Contains(mediaType, StringComparison.OrdinalIgnoreCase))
+            if (value is null || !ContainsMediaType(value, mediaType))
             {
                 continue;
             }
@@ -241,6 +241,29 @@ internal sealed class McpRequestValidator
         return false;
     }
 
+    /// <summary>Whether <paramref name="mediaType"/> stands in the list as a whole token, not as the prefix of another (application/json-seq).</summary>
+    private static bool ContainsMediaType(string list, string mediaType)
+    {
+        for (var start = 0; ;)
+        {
+            var index = list.IndexOf(mediaType, start, StringComparison.OrdinalIgnoreCase);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var end = index + mediaType.Length;
+            var before = index == 0 ? ',' : list[index - 1];
+            var after = end == list.Length ? ',' : list[end];
+            if ((before is ',' or ' ' or '\t') && (after is ',' or ';' or ' ' or '\t'))
+            {
+                return true;
+            }
+
+            start = end;
+        }
+    }
+
     private static bool IsJsonContentType(string? contentType)
     {
         if (contentType is null)
@@ -248,7 +271,8 @@ internal sealed class McpRequestValidator
             return false;
         }
 
-        if (contentType.Equals(McpHeaders.JsonMediaType, StringComparison.OrdinalIgnoreCase))
+        if (contentType.Equals(McpHeaders.JsonMediaType, StringComparison.OrdinalIgnoreCase)
+            || contentType.Equals("application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
