@@ -20,7 +20,7 @@ RUN mkdir -p /app/data && chown "$APP_UID" /app/data
 VOLUME /app/data
 USER $APP_UID
 ENV ASPNETCORE_ENVIRONMENT=Production \
-    Urls=http://0.0.0.0:8080 \
+    ASPNETCORE_HTTP_PORTS=8080 \
     Gateway__State__DataDirectory=/app/data
 # Orchestrators probe /healthz/live, /healthz/ready and /healthz/startup over HTTP.
 EXPOSE 8080
