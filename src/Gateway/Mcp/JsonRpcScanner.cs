@@ -40,6 +40,8 @@ internal static class JsonRpcScanner
             {
                 if (!TryScanObject(ref reader, maxDepth, out var single, out rejection))
                 {
+                    // A syntax error later in the body outranks an envelope error (-32700 before -32600).
+                    Drain(ref reader, maxDepth);
                     return false;
                 }
 
@@ -57,6 +59,7 @@ internal static class JsonRpcScanner
 
                 if (!TryScanBatch(ref reader, maxDepth, out var batch, out rejection))
                 {
+                    Drain(ref reader, maxDepth);
                     return false;
                 }
 
@@ -65,9 +68,7 @@ internal static class JsonRpcScanner
             else
             {
                 // Still read to the end so that a syntax error is reported as one.
-                while (reader.Read())
-                {
-                }
+                Drain(ref reader, maxDepth);
 
                 rejection = InvalidRequest("not_an_object", "The request body must be a JSON-RPC object" + (allowBatch ? " or batch array." : "."), null);
                 return false;
@@ -164,7 +165,8 @@ internal static class JsonRpcScanner
         string? idJson = null;
         var idSeen = false;
         var idInvalid = false;
-        string? target = null;
+        string? paramsName = null;
+        string? paramsUri = null;
         var paramsInvalid = false;
         var hasResult = false;
         var hasError = false;
@@ -216,7 +218,7 @@ internal static class JsonRpcScanner
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    target = ScanParams(ref reader, maxDepth);
+                    (paramsName, paramsUri) = ScanParams(ref reader, maxDepth);
                 }
                 else
                 {
@@ -282,7 +284,8 @@ internal static class JsonRpcScanner
                 Kind = idSeen ? JsonRpcKind.Request : JsonRpcKind.Notification,
                 Method = method,
                 IdJson = idJson,
-                Target = target,
+                // resources/read names its target by uri; tools/call and prompts/get by name.
+                Target = ReferenceEquals(method, McpMethods.ResourcesRead) ? paramsUri : paramsName ?? paramsUri,
             };
             rejection = null;
             return true;
@@ -308,8 +311,8 @@ internal static class JsonRpcScanner
         return true;
     }
 
-    /// <summary>Reads the params object, returning its top-level <c>name</c> or <c>uri</c> string.</summary>
-    private static string? ScanParams(ref Utf8JsonReader reader, int maxDepth)
+    /// <summary>Reads the params object, returning its top-level <c>name</c> and <c>uri</c> strings.</summary>
+    private static (string? Name, string? Uri) ScanParams(ref Utf8JsonReader reader, int maxDepth)
     {
         if (reader.CurrentDepth + 1 > maxDepth)
         {
@@ -340,7 +343,7 @@ internal static class JsonRpcScanner
             }
         }
 
-        return name ?? uri;
+        return (name, uri);
     }
 
     private static bool ScanErrorObject(ref Utf8JsonReader reader, int maxDepth)
@@ -376,6 +379,18 @@ internal static class JsonRpcScanner
         }
 
         return codeOk && messageOk;
+    }
+
+    /// <summary>Reads to the end of the body, so a later syntax error or excess depth is still found.</summary>
+    private static void Drain(ref Utf8JsonReader reader, int maxDepth)
+    {
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth + 1 > maxDepth)
+            {
+                throw new DepthExceededException();
+            }
+        }
     }
 
     /// <summary>Skips the current value, enforcing <paramref name="maxDepth"/> on every container inside it.</summary>

@@ -60,7 +60,10 @@ internal sealed class RelayStream : Stream
         if (keepAliveInterval > TimeSpan.Zero)
         {
             _keepAliveInterval = keepAliveInterval;
-            _keepAliveTimer = _timeProvider.CreateTimer(static state => _ = ((RelayStream)state!).WriteKeepAliveAsync(), this, keepAliveInterval, keepAliveInterval);
+            // Ticking at a third of the interval bounds the silence at 4/3 of it, although a tick is
+            // skipped whenever the stream wrote within the interval.
+            var tick = keepAliveInterval / 3;
+            _keepAliveTimer = _timeProvider.CreateTimer(static state => _ = ((RelayStream)state!).WriteKeepAliveAsync(), this, tick, tick);
         }
     }
 

@@ -13,8 +13,12 @@ internal sealed class SseEventBoundary
     private bool _eventPending;
     private bool _lastWasCarriageReturn;
 
-    /// <summary>True when a comment written now would sit between two events.</summary>
-    public bool AtBoundary => _atLineStart && !_eventPending && !_lastWasCarriageReturn;
+    /// <summary>
+    /// True when a comment written now would sit between two events. A CR that ended the blank line
+    /// may still be followed by its LF; a comment before that LF only adds an empty line, which
+    /// dispatches nothing (WHATWG HTML §9.2.6), so streams with CR line endings get keep-alives too.
+    /// </summary>
+    public bool AtBoundary => _atLineStart && !_eventPending;
 
     public void Feed(ReadOnlySpan<byte> data)
     {

@@ -11,7 +11,9 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
 
         if (options.Endpoint is not { IsAbsoluteUri: true } endpoint || endpoint.Scheme is not ("https" or "http"))
         {
-            errors.Add($"{Section}:Endpoint must be an absolute http(s) URL (got '{options.Endpoint}').");
+            // Never echo user info: a URL with credentials in it would put a password in the start-up error.
+            var shown = options.Endpoint is { IsAbsoluteUri: true } absolute ? $"{absolute.Scheme}://{absolute.Host}{absolute.AbsolutePath}" : "a relative URL";
+            errors.Add($"{Section}:Endpoint must be an absolute http(s) URL (got '{shown}').");
         }
         else if (!string.IsNullOrEmpty(endpoint.UserInfo) || !string.IsNullOrEmpty(endpoint.Fragment))
         {

@@ -13,11 +13,13 @@ namespace Gateway.Sessions;
 /// unknown: 404, after which "the client MUST start a new session" (MCP 2025-03-26 basic/transports).
 /// "MCP servers ... SHOULD bind session IDs to user-specific information" (MCP security best practices).
 /// </summary>
-internal sealed class SessionBinder(IDataProtectionProvider provider)
+internal sealed class SessionBinder(IDataProtectionProvider provider, TimeProvider timeProvider)
 {
     // Opening a sealed id costs ~6 µs and ~1.3 KB in Data Protection (tests/Gateway.Benchmarks), paid
-    // on every request of a session. A sealed id is authenticated, so what it opens to never changes:
-    // remembering the result is safe. Bounded; cleared whole when full (no per-entry bookkeeping).
+    // on every request of a session. A sealed id is authenticated, so what it opens to never changes,
+    // but its key can be revoked: a remembered result lives at most CacheLifetime, after which the id
+    // is opened again and a revoked key makes it unknown. Bounded; cleared whole when full.
+    internal static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private const int MaxCachedSessions = 10_000;
 
     // Changing the purpose string invalidates every outstanding session id; version it on purpose.
@@ -32,11 +34,13 @@ internal sealed class SessionBinder(IDataProtectionProvider provider)
     /// <summary>Opens a client-facing id; <see langword="null"/> when it is unreadable or belongs to another principal.</summary>
     public string? Unseal(GatewayPrincipal principal, string clientSessionId)
     {
-        if (!_opened.TryGetValue(clientSessionId, out var opened))
+        var now = timeProvider.GetTimestamp();
+        if (!_opened.TryGetValue(clientSessionId, out var opened) || timeProvider.GetElapsedTime(opened.OpenedAt, now) > CacheLifetime)
         {
-            opened = Open(clientSessionId);
+            opened = Open(clientSessionId, now);
             if (opened is null)
             {
+                _opened.TryRemove(clientSessionId, out _);
                 return null;
             }
 
@@ -51,7 +55,7 @@ internal sealed class SessionBinder(IDataProtectionProvider provider)
         return string.Equals(opened.PrincipalId, principal.Id, StringComparison.Ordinal) ? opened.UpstreamSessionId : null;
     }
 
-    private Opened? Open(string clientSessionId)
+    private Opened? Open(string clientSessionId, long now)
     {
         string plain;
         try
@@ -69,8 +73,8 @@ internal sealed class SessionBinder(IDataProtectionProvider provider)
 
         // Principal ids cannot contain '\n' (validated at start-up), so the first one splits the pair.
         var separator = plain.IndexOf('\n', StringComparison.Ordinal);
-        return separator > 0 ? new Opened(plain[..separator], plain[(separator + 1)..]) : null;
+        return separator > 0 ? new Opened(plain[..separator], plain[(separator + 1)..], now) : null;
     }
 
-    private sealed record Opened(string PrincipalId, string UpstreamSessionId);
+    private sealed record Opened(string PrincipalId, string UpstreamSessionId, long OpenedAt);
 }
