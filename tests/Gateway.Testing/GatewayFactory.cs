@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +22,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
 
     private readonly Action<IServiceCollection>? _configureServices;
+    private readonly bool _useKestrel;
 
     public GatewayFactory(Uri upstream, IDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null, bool useKestrel = false,
         Action<IServiceCollection>? configureServices = null)
@@ -52,6 +56,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             }
         }
 
+        _useKestrel = useKestrel;
         if (useKestrel)
         {
             UseKestrel(0);
@@ -79,8 +84,28 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>An <see cref="HttpClient"/> for the gateway: in-memory, or over loopback TCP after <c>StartServer()</c>.</summary>
-    public HttpClient CreateGatewayClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>An <see cref="HttpClient"/> for the gateway: in-memory, or over loopback TCP when the factory uses Kestrel.</summary>
+    public HttpClient CreateGatewayClient()
+    {
+        if (!_useKestrel)
+        {
+            return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        }
+
+        StartServer();
+        return new HttpClient { BaseAddress = KestrelAddress };
+    }
+
+    /// <summary>The loopback address Kestrel listens on (Kestrel mode only).</summary>
+    public Uri KestrelAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+            return new Uri(addresses.First());
+        }
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,0 +1,26 @@
+namespace SalesforceStandIn;
+
+/// <summary>The Salesforce user a bearer token stands for.</summary>
+public sealed record StandInUser(string UserId, string OrganizationId, string Username, string DisplayName);
+
+/// <summary>How the stand-in behaves.</summary>
+public sealed class StandInOptions
+{
+    /// <summary>Where it listens. Default: a free port on 127.0.0.1.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>The MCP path; Salesforce's GA sandbox form by default. Any other path under /platform/mcp/ answers 404 "Server definition not found".</summary>
+    public string McpPath { get; set; } = "/platform/mcp/v1/sandbox/platform/sobject-all";
+
+    /// <summary>Accepted bearer tokens and the user each one stands for.</summary>
+    public IDictionary<string, StandInUser> AcceptedTokens { get; } = new Dictionary<string, StandInUser>(StringComparer.Ordinal)
+    {
+        ["sandbox-token"] = new("005000000000001AAA", "00D000000000001AAA", "sandbox.user@example.com", "Sandbox User"),
+    };
+
+    /// <summary>Serve without sessions (the SDK's stateless HTTP transport).</summary>
+    public bool Stateless { get; set; }
+
+    /// <summary>Store SSE events so a client can resume with <c>Last-Event-ID</c>.</summary>
+    public bool EnableResumability { get; set; } = true;
+}
