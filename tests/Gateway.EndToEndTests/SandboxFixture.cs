@@ -19,17 +19,22 @@ public sealed class SandboxFixture : IAsyncLifetime
 
     public Uri McpEndpoint { get; private set; } = null!;
 
+    /// <summary>The stand-in's own MCP URL, behind the gateway.</summary>
+    public Uri StandInEndpoint { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         StandInOptions.AcceptedTokens[TestCredentials.UpstreamToken] = StandInOptions.AcceptedTokens.Values.First();
         _standIn = StandInServer.Create(StandInOptions);
         await _standIn.StartAsync();
-        Gateway = new GatewayFactory(_standIn.GetMcpEndpoint(StandInOptions), useKestrel: true);
+        StandInEndpoint = _standIn.GetMcpEndpoint(StandInOptions);
+        Gateway = new GatewayFactory(StandInEndpoint, useKestrel: true);
         McpEndpoint = new Uri(Gateway.KestrelAddress, "/mcp");
     }
 
     /// <summary>An MCP C# SDK client connected through the gateway with alice's API key.</summary>
-    public Task<McpClient> ConnectAsync(string apiKey = TestCredentials.AliceApiKey, string? protocolVersion = null, CancellationToken cancellationToken = default)
+    public Task<McpClient> ConnectAsync(string apiKey = TestCredentials.AliceApiKey, string? protocolVersion = null, McpClientHandlers? handlers = null,
+        CancellationToken cancellationToken = default)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
@@ -37,7 +42,7 @@ public sealed class SandboxFixture : IAsyncLifetime
             TransportMode = HttpTransportMode.StreamableHttp,
             AdditionalHeaders = new Dictionary<string, string> { ["x-api-key"] = apiKey },
         });
-        return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion }, cancellationToken: cancellationToken);
+        return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = protocolVersion, Handlers = handlers ?? new() }, cancellationToken: cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

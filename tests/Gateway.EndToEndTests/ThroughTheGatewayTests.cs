@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Gateway.Testing;
-using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace Gateway.EndToEndTests;
@@ -43,13 +43,55 @@ public sealed class ThroughTheGatewayTests(SandboxFixture sandbox) : IClassFixtu
     public async Task ToolCall_StreamsProgressNotificationsOverSse(string? protocolVersion)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var client = await sandbox.ConnectAsync(protocolVersion: protocolVersion, cancellationToken: cancellationToken);
-        var progress = new Collecting();
+        // A client-lifetime handler: the SDK client drops a per-call IProgress registration when the
+        // result completes, even if a notification that arrived before the result is still queued for
+        // dispatch (seen directly against the server too; the raw-bytes test below shows the gateway
+        // relays every progress event before the result).
+        var progress = new Collecting(expected: 3);
+        var handlers = new McpClientHandlers
+        {
+            NotificationHandlers = [new("notifications/progress", (notification, _) =>
+            {
+                progress.Report(notification.Params!["progress"]!.GetValue<float>());
+                return ValueTask.CompletedTask;
+            })],
+        };
+        await using var client = await sandbox.ConnectAsync(protocolVersion: protocolVersion, cancellationToken: cancellationToken, handlers: handlers);
 
-        var result = await client.CallToolAsync("runLongReport", new Dictionary<string, object?> { ["steps"] = 3 }, progress, cancellationToken: cancellationToken);
+        var result = await client.CallToolAsync(new CallToolRequestParams
+        {
+            Name = "runLongReport",
+            Arguments = new Dictionary<string, JsonElement> { ["steps"] = JsonSerializer.SerializeToElement(3) },
+            Meta = new System.Text.Json.Nodes.JsonObject { ["progressToken"] = "report-1" },
+        }, cancellationToken);
 
         Assert.NotEqual(true, result.IsError);
-        Assert.Equal([1f, 2f, 3f], progress.Values.Select(static v => v.Progress).Order());
+        await progress.AllArrived.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        Assert.Equal([1f, 2f, 3f], progress.Values.Order());
+    }
+
+    [Theory]
+    [InlineData("2025-03-26")]
+    [InlineData("2025-06-18")]
+    [InlineData("2025-11-25")]
+    public async Task ProgressEvents_AreRelayedInOrder_BeforeTheResult(string protocolVersion)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var http = sandbox.Gateway.CreateGatewayClient();
+        using var initialized = await http.SendAsync(Post(McpBodies.Initialize(protocolVersion), TestCredentials.AliceApiKey, version: protocolVersion), cancellationToken);
+        var session = Assert.Single(initialized.Headers.GetValues("Mcp-Session-Id"));
+        using var ack = await http.SendAsync(Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", TestCredentials.AliceApiKey, session, protocolVersion), cancellationToken);
+
+        using var call = await http.SendAsync(Post(
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"runLongReport","arguments":{"steps":3},"_meta":{"progressToken":"p1"}}}""",
+            TestCredentials.AliceApiKey, session, protocolVersion), cancellationToken);
+        var stream = await call.Content.ReadAsStringAsync(cancellationToken);
+
+        Assert.Equal("text/event-stream", call.Content.Headers.ContentType?.MediaType);
+        var result = stream.IndexOf("\"id\":5", StringComparison.Ordinal);
+        Assert.True(result > 0, stream);
+        Assert.Equal(3, stream[..result].Split("notifications/progress").Length - 1);
+        Assert.DoesNotContain("notifications/progress", stream[result..], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -118,13 +160,13 @@ public sealed class ThroughTheGatewayTests(SandboxFixture sandbox) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, afterDelete.StatusCode);
     }
 
-    private static HttpRequestMessage Post(string body, string apiKey, string? session = null)
+    private static HttpRequestMessage Post(string body, string apiKey, string? session = null, string version = "2025-06-18")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         request.Headers.Add("x-api-key", apiKey);
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        request.Headers.Add("MCP-Protocol-Version", version);
         if (session is not null)
         {
             request.Headers.Add("Mcp-Session-Id", session);
@@ -135,13 +177,23 @@ public sealed class ThroughTheGatewayTests(SandboxFixture sandbox) : IClassFixtu
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(static c => c.Text));
 
-    private sealed class Collecting : IProgress<ProgressNotificationValue>
+    private sealed class Collecting(int expected)
     {
-        private readonly ConcurrentQueue<ProgressNotificationValue> _values = new();
+        private readonly ConcurrentQueue<float> _values = new();
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public IEnumerable<ProgressNotificationValue> Values => _values;
+        public IEnumerable<float> Values => _values;
 
-        public void Report(ProgressNotificationValue value) => _values.Enqueue(value);
+        public Task AllArrived => _all.Task;
+
+        public void Report(float value)
+        {
+            _values.Enqueue(value);
+            if (_values.Count >= expected)
+            {
+                _all.TrySetResult();
+            }
+        }
     }
 }
 
@@ -152,4 +204,68 @@ internal static class McpBodies
     public static string Initialize(string version) =>
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + version
         + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"e2e\",\"version\":\"1.0\"}}}";
+}
+
+/// <summary>SSE resumption: a client that lost a stream resumes it with Last-Event-ID through the gateway.</summary>
+public sealed class ResumptionTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task LostPostStream_ResumesWithLastEventId_AndDeliversTheResult()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var http = sandbox.Gateway.CreateGatewayClient();
+        using var initialized = await http.SendAsync(Post(McpBodies.Initialize("2025-11-25"), null), cancellationToken);
+        var session = Assert.Single(initialized.Headers.GetValues("Mcp-Session-Id"));
+        using var ack = await http.SendAsync(Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", session), cancellationToken);
+
+        // The tool call's SSE stream: keep only the first event id, then drop the connection.
+        string firstEventId;
+        using (var call = await http.SendAsync(
+            Post("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"runLongReport","arguments":{"steps":3},"_meta":{"progressToken":"p1"}}}""", session),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken))
+        {
+            Assert.Equal("text/event-stream", call.Content.Headers.ContentType?.MediaType);
+            await using var body = await call.Content.ReadAsStreamAsync(cancellationToken);
+            await using var events = System.Net.ServerSentEvents.SseParser.Create(body).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            Assert.True(await events.MoveNextAsync());
+            firstEventId = events.Current.EventId ?? throw new Xunit.Sdk.XunitException("The stand-in's event store sends event ids.");
+        }
+
+        using var resume = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        resume.Headers.Accept.ParseAdd("text/event-stream");
+        resume.Headers.Add("x-api-key", TestCredentials.AliceApiKey);
+        resume.Headers.Add("Mcp-Session-Id", session);
+        resume.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        resume.Headers.Add("Last-Event-ID", firstEventId);
+        using var resumed = await http.SendAsync(resume, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        await using var stream = await resumed.Content.ReadAsStreamAsync(cancellationToken);
+        var replayed = new List<string>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(cancellationToken))
+        {
+            replayed.Add(item.Data);
+            if (item.Data.Contains("\"id\":5", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.Contains(replayed, static d => d.Contains("notifications/progress", StringComparison.Ordinal));
+        Assert.Contains(replayed, static d => d.Contains("\"id\":5", StringComparison.Ordinal) && d.Contains("complete", StringComparison.Ordinal));
+    }
+
+    private static HttpRequestMessage Post(string body, string? session)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Add("x-api-key", TestCredentials.AliceApiKey);
+        request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        if (session is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", session);
+        }
+
+        return request;
+    }
 }
