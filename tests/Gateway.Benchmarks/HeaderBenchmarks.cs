@@ -48,7 +48,7 @@ public class HeaderBenchmarks
         }
 
         _principal = principal;
-        _binder = new SessionBinder(new EphemeralDataProtectionProvider());
+        _binder = new SessionBinder(new EphemeralDataProtectionProvider(), TimeProvider.System);
         _sealedSessionId = _binder.Seal(_principal, "3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c");
         if (_binder.Unseal(_principal, _sealedSessionId) is null)
         {
