@@ -34,7 +34,10 @@ public sealed class ErrorMappingTests : IDisposable
         upstream.Handler = async context =>
         {
             arrived.SetResult();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(static _ => { }, TaskScheduler.Default);
+            // Stay silent until the gateway gives up and aborts the upstream request.
+            var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
+            await aborted.Task;
         };
         using var gateway = new GatewayFactory(upstream.Endpoint, timeProvider: time);
         using var client = gateway.CreateGatewayClient();

@@ -324,10 +324,8 @@ start_gateway() {
   mkdir -p "$state"
   free_port
   port[$name]="$REPLY"
-  # Urls as well: the root appsettings.json sets Urls, which outranks ASPNETCORE_URLS.
   start_dotnet "$name" "$gateway_dll" \
     ASPNETCORE_URLS="http://127.0.0.1:${port[$name]}" \
-    Urls="http://127.0.0.1:${port[$name]}" \
     ASPNETCORE_ENVIRONMENT=Production \
     Logging__LogLevel__Default=Warning \
     Gateway__Upstream__Endpoint="${url[direct]}" \

@@ -1,5 +1,5 @@
+using Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Credentials;
 
@@ -8,8 +8,7 @@ public static class CredentialServiceCollectionExtensions
     /// <summary>The upstream credential behind <see cref="IUpstreamCredentialProvider"/>.</summary>
     public static IHostApplicationBuilder AddGatewayUpstreamCredentials(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<UpstreamCredentialOptions>().BindConfiguration(UpstreamCredentialOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamCredentialOptions>, UpstreamCredentialOptionsValidator>());
+        builder.Services.AddValidatedOptions<UpstreamCredentialOptions, UpstreamCredentialOptionsValidator>(UpstreamCredentialOptions.SectionName);
         builder.Services.TryAddSingleton<IUpstreamCredentialProvider, StaticUpstreamCredentialProvider>();
         return builder;
     }

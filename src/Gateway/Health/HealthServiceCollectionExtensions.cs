@@ -1,7 +1,7 @@
+using Gateway.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Health;
 
@@ -13,8 +13,7 @@ public static class HealthServiceCollectionExtensions
     /// <summary>Liveness, readiness (upstream reachable, credential usable) and start-up checks.</summary>
     public static IHostApplicationBuilder AddGatewayHealth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
+        builder.Services.AddValidatedOptions<HealthOptions, HealthOptionsValidator>(HealthOptions.SectionName);
         builder.Services.TryAddSingleton<UpstreamHealthCheck>();
         builder.Services.AddHealthChecks()
             .AddCheck<StartupHealthCheck>("startup", tags: [StartupTag])

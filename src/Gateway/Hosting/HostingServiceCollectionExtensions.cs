@@ -12,8 +12,7 @@ public static class HostingServiceCollectionExtensions
     public static IHostApplicationBuilder AddGatewayHosting(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<StateOptions>().BindConfiguration(StateOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateOptions>, StateOptionsValidator>());
+        builder.Services.AddValidatedOptions<StateOptions, StateOptionsValidator>(StateOptions.SectionName);
 
         // One application name for every replica, so they read each other's protected payloads.
         builder.Services.AddDataProtection().SetApplicationName("mcp-gateway");

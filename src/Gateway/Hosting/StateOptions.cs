@@ -11,11 +11,3 @@ public sealed class StateOptions
     /// </summary>
     public string DataDirectory { get; set; } = "data";
 }
-
-internal sealed class StateOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<StateOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, StateOptions options) =>
-        string.IsNullOrWhiteSpace(options.DataDirectory)
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{StateOptions.SectionName}:DataDirectory must name a directory.")
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
-}

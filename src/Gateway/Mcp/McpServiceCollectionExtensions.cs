@@ -1,5 +1,5 @@
+using Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Mcp;
 
@@ -8,8 +8,7 @@ public static class McpServiceCollectionExtensions
     /// <summary>Streamable HTTP framing validation: headers, body, JSON-RPC envelope, protocol eras.</summary>
     public static IHostApplicationBuilder AddGatewayMcp(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<McpOptions>().BindConfiguration(McpOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpOptions>, McpOptionsValidator>());
+        builder.Services.AddValidatedOptions<McpOptions, McpOptionsValidator>(McpOptions.SectionName);
         builder.Services.TryAddSingleton<McpRequestValidator>();
         return builder;
     }

@@ -1,6 +1,6 @@
+using Gateway.Hosting;
 using Gateway.Sessions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy;
 
@@ -9,8 +9,7 @@ public static class ProxyServiceCollectionExtensions
     /// <summary>YARP forwarding to the upstream MCP endpoint, with the gateway's transformer and session binding.</summary>
     public static IHostApplicationBuilder AddGatewayProxy(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>());
+        builder.Services.AddValidatedOptions<UpstreamOptions, UpstreamOptionsValidator>(UpstreamOptions.SectionName);
         builder.Services.AddHttpForwarder();
         builder.Services.TryAddSingleton<UpstreamInvoker>();
         builder.Services.TryAddSingleton<SessionBinder>();
