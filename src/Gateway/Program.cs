@@ -4,10 +4,12 @@ using Gateway.Hosting;
 using Gateway.Inbound;
 using Gateway.Mcp;
 using Gateway.Proxy;
+using Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayHosting();
+builder.AddGatewayTelemetry();
 builder.AddGatewayInboundAuth();
 builder.AddGatewayMcp();
 builder.AddGatewayUpstreamCredentials();

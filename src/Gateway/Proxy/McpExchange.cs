@@ -36,4 +36,10 @@ internal sealed class McpExchange
 
     /// <summary>The upstream's status code, when a response arrived.</summary>
     public int? UpstreamStatusCode { get; set; }
+
+    /// <summary>When the gateway received the request (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long StartTimestamp { get; set; }
+
+    /// <summary>When the gateway received the request, as wall-clock time.</summary>
+    public DateTimeOffset StartTime { get; set; }
 }

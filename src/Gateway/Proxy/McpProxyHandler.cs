@@ -23,9 +23,11 @@ internal sealed class McpProxyHandler(
     SessionBinder sessions,
     IUpstreamCredentialProvider credentials,
     IOptions<UpstreamOptions> upstreamOptions,
+    IEnumerable<IMcpExchangeObserver> observers,
     TimeProvider timeProvider,
     ILogger<McpProxyHandler> logger)
 {
+    private readonly IMcpExchangeObserver[] _observers = [.. observers];
     // The forwarder's own timer cannot tell a long-lived SSE stream from a hung call, so it is off and
     // RelayStream keeps the watchdog (yarp-notes.md: ActivityTimeout is fixed per SendAsync call).
     private static readonly ForwarderRequestConfig s_requestConfig = new() { ActivityTimeout = Timeout.InfiniteTimeSpan };
@@ -37,16 +39,37 @@ internal sealed class McpProxyHandler(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var exchange = new McpExchange();
+        var exchange = new McpExchange { StartTimestamp = timeProvider.GetTimestamp(), StartTime = timeProvider.GetUtcNow() };
         context.Features.Set(exchange);
         var rejection = await PrepareAsync(context, exchange);
         if (rejection is not null)
         {
-            await RejectAsync(context, exchange, rejection);
-            return;
+            exchange.Rejection = rejection;
         }
 
-        await ForwardAsync(context, exchange);
+        foreach (var observer in _observers)
+        {
+            observer.OnReady(context, exchange);
+        }
+
+        try
+        {
+            if (rejection is not null)
+            {
+                await RejectAsync(context, exchange, rejection);
+            }
+            else
+            {
+                await ForwardAsync(context, exchange);
+            }
+        }
+        finally
+        {
+            foreach (var observer in _observers)
+            {
+                observer.OnCompleted(context, exchange);
+            }
+        }
     }
 
     private async ValueTask<McpRejection?> PrepareAsync(HttpContext context, McpExchange exchange)

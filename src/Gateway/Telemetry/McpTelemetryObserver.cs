@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gateway.Mcp;
+using Gateway.Proxy;
+
+namespace Gateway.Telemetry;
+
+/// <summary>
+/// One SERVER span per JSON-RPC message, named <c>{mcp.method.name} {target}</c> and tagged per the
+/// MCP semantic conventions (gen-ai/mcp.md, see <see cref="GatewayTags"/>), child of the HTTP server
+/// span and parent of the upstream CLIENT span; plus <c>mcp.server.operation.duration</c> and the
+/// rejection and upstream-error counters. A refusal before the body was read (authentication, Origin)
+/// has no message to name a span after: it is recorded on the HTTP server span and counted.
+/// </summary>
+internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentation, TimeProvider timeProvider) : IMcpExchangeObserver
+{
+    public void OnReady(HttpContext context, McpExchange exchange)
+    {
+        if (exchange.Message is not { } message || !instrumentation.ActivitySource.HasListeners())
+        {
+            return;
+        }
+
+        var messages = message.Messages;
+        var activities = new Activity?[messages.Length];
+        var http = Activity.Current;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var current = messages[i];
+            if (current.Method is null)
+            {
+                // A client's response to a server request has no method to name a span after.
+                continue;
+            }
+
+            // Every message's span is a child of the HTTP server span; a batch's are siblings.
+            Activity.Current = http;
+            var target = current.Method is McpMethods.ToolsCall or McpMethods.PromptsGet ? current.Target : null;
+            var activity = instrumentation.ActivitySource.StartActivity(
+                target is null ? current.Method : string.Concat(current.Method, " ", target),
+                ActivityKind.Server, parentContext: default, startTime: exchange.StartTime);
+            if (activity is { IsAllDataRequested: true })
+            {
+                Tag(activity, context, exchange, current);
+            }
+
+            activities[i] = activity;
+        }
+
+        // The first message's span is current while forwarding, so the upstream call is its child.
+        Activity.Current = Array.Find(activities, static a => a is not null) ?? http;
+        context.Features.Set(new McpTelemetryFeature(activities));
+    }
+
+    public void OnCompleted(HttpContext context, McpExchange exchange)
+    {
+        var elapsed = timeProvider.GetElapsedTime(exchange.StartTimestamp).TotalSeconds;
+        var rejection = exchange.Rejection;
+        if (rejection is not null)
+        {
+            instrumentation.Rejections.Add(1, new KeyValuePair<string, object?>(GatewayTags.GatewayReason, rejection.Reason));
+            if (rejection.Reason.StartsWith("upstream_", StringComparison.Ordinal))
+            {
+                instrumentation.UpstreamErrors.Add(1, new KeyValuePair<string, object?>(GatewayTags.GatewayReason, rejection.Reason));
+            }
+        }
+
+        var activities = context.Features.Get<McpTelemetryFeature>()?.Activities;
+        if (exchange.Message is not { } message)
+        {
+            // Refused before the body: say why on the HTTP server span.
+            if (rejection is not null && Activity.Current is { IsAllDataRequested: true } http)
+            {
+                http.SetTag(GatewayTags.ErrorType, rejection.Code.ToString(CultureInfo.InvariantCulture));
+                http.SetTag(GatewayTags.GatewayReason, rejection.Reason);
+            }
+
+            return;
+        }
+
+        var messages = message.Messages;
+        for (var i = messages.Length - 1; i >= 0; i--)
+        {
+            var current = messages[i];
+            if (current.Method is not null && instrumentation.OperationDuration.Enabled)
+            {
+                var tags = new TagList
+                {
+                    { GatewayTags.McpMethodName, current.Method },
+                    { GatewayTags.McpProtocolVersion, exchange.ProtocolVersion },
+                };
+                if (current.Method == McpMethods.ToolsCall && current.Target is { } tool)
+                {
+                    tags.Add(GatewayTags.GenAiToolName, tool);
+                    tags.Add(GatewayTags.GenAiOperationName, "execute_tool");
+                }
+
+                if (rejection is not null)
+                {
+                    tags.Add(GatewayTags.ErrorType, rejection.Code.ToString(CultureInfo.InvariantCulture));
+                }
+
+                instrumentation.OperationDuration.Record(elapsed, tags);
+            }
+
+            if (activities?[i] is { } activity)
+            {
+                if (rejection is not null)
+                {
+                    var code = rejection.Code.ToString(CultureInfo.InvariantCulture);
+                    activity.SetTag(GatewayTags.ErrorType, code);
+                    activity.SetTag(GatewayTags.RpcResponseStatusCode, code);
+                    activity.SetTag(GatewayTags.GatewayReason, rejection.Reason);
+                    activity.SetStatus(ActivityStatusCode.Error, rejection.Message);
+                }
+
+                activity.Stop();
+            }
+        }
+    }
+
+    private static void Tag(Activity activity, HttpContext context, McpExchange exchange, JsonRpcMessage message)
+    {
+        activity.SetTag(GatewayTags.McpMethodName, message.Method);
+        activity.SetTag(GatewayTags.McpProtocolVersion, exchange.ProtocolVersion);
+        if (exchange.Era != ProtocolEra.Stateless && exchange.ClientSessionId is { } session)
+        {
+            // The client-facing id: the one the client logs too. "MUST NOT be set" for 2026-07-28.
+            activity.SetTag(GatewayTags.McpSessionId, session);
+        }
+
+        if (message.IdJson is { } id)
+        {
+            activity.SetTag(GatewayTags.JsonRpcRequestId, id.Length >= 2 && id[0] == '"' ? id[1..^1] : id);
+        }
+
+        switch (message.Method)
+        {
+            case McpMethods.ToolsCall:
+                activity.SetTag(GatewayTags.GenAiToolName, message.Target);
+                activity.SetTag(GatewayTags.GenAiOperationName, "execute_tool");
+                break;
+            case McpMethods.PromptsGet:
+                activity.SetTag(GatewayTags.GenAiPromptName, message.Target);
+                break;
+            case McpMethods.ResourcesRead:
+                activity.SetTag(GatewayTags.McpResourceUri, message.Target);
+                break;
+        }
+
+        if (exchange.Principal is { } principal)
+        {
+            activity.SetTag(GatewayTags.GatewayPrincipal, principal.Id);
+        }
+
+        var connection = context.Connection;
+        if (connection.RemoteIpAddress is { } address)
+        {
+            activity.SetTag(GatewayTags.ClientAddress, address.ToString());
+            activity.SetTag(GatewayTags.ClientPort, connection.RemotePort);
+        }
+
+        activity.SetTag(GatewayTags.NetworkProtocolName, "http");
+        activity.SetTag(GatewayTags.NetworkProtocolVersion, context.Request.Protocol switch
+        {
+            "HTTP/2" => "2",
+            "HTTP/3" => "3",
+            "HTTP/1.0" => "1.0",
+            _ => "1.1",
+        });
+        activity.SetTag(GatewayTags.NetworkTransport, context.Request.Protocol == "HTTP/3" ? "quic" : "tcp");
+    }
+
+    /// <summary>The spans of one exchange, in message order (null where no span was started).</summary>
+    private sealed record McpTelemetryFeature(Activity?[] Activities);
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Net;
+using Gateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>
+/// Spans and metrics as exported, captured with OpenTelemetry's in-memory exporter. Activity and
+/// meter listeners are process-wide, so these tests run alone (STYLE.md §3: global listeners).
+/// </summary>
+[Collection(nameof(GlobalListeners))]
+public sealed class TelemetryTests : IDisposable
+{
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private readonly List<Activity> _spans = [];
+    private readonly List<Metric> _metrics = [];
+    private readonly GatewayFactory _gateway;
+
+    public TelemetryTests()
+    {
+        _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
+        _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), configureServices: services =>
+        {
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
+        });
+    }
+
+    [Fact]
+    public async Task ToolsCall_IsAServerSpan_ChildOfTheHttpSpan_ParentOfTheUpstreamCall()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mcp = Assert.Single(_spans, static s => s.Source.Name == "Gateway");
+        Assert.Equal("tools/call soqlQuery", mcp.DisplayName);
+        Assert.Equal(ActivityKind.Server, mcp.Kind);
+        Assert.Equal("tools/call", mcp.GetTagItem("mcp.method.name"));
+        Assert.Equal("soqlQuery", mcp.GetTagItem("gen_ai.tool.name"));
+        Assert.Equal("execute_tool", mcp.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal("7", mcp.GetTagItem("jsonrpc.request.id"));
+        Assert.Equal("2025-06-18", mcp.GetTagItem("mcp.protocol.version"));
+        Assert.Equal("alice", mcp.GetTagItem("gateway.principal.id"));
+        Assert.Equal("http", mcp.GetTagItem("network.protocol.name"));
+        Assert.Equal(ActivityStatusCode.Unset, mcp.Status);
+
+        var http = Assert.Single(_spans, s => s.SpanId == mcp.ParentSpanId);
+        Assert.Equal(ActivityKind.Server, http.Kind);
+        Assert.Equal("POST /mcp", http.DisplayName);
+        var upstreamCall = Assert.Single(_spans, static s => s.Kind == ActivityKind.Client);
+        Assert.Equal(mcp.SpanId, upstreamCall.ParentSpanId);
+        Assert.Equal(mcp.TraceId, upstreamCall.TraceId);
+        // WireMock runs in this process too: its server span continues the same trace.
+        Assert.Contains(_spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == upstreamCall.SpanId);
+
+        // W3C trace context travels upstream with the client span's id.
+        var traceparent = Assert.Single(_upstream.LogEntries).RequestMessage.Headers!["traceparent"].ToString();
+        Assert.Contains(upstreamCall.TraceId.ToString(), traceparent, StringComparison.Ordinal);
+        Assert.Contains(upstreamCall.SpanId.ToString(), traceparent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ToolsListAndNotification_AreNamedByMethod()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var list = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":"a-1","method":"tools/list"}"""), TestContext.Current.CancellationToken);
+        using var note = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""), TestContext.Current.CancellationToken);
+
+        var spans = _spans.Where(static s => s.Source.Name == "Gateway").ToList();
+        var listSpan = Assert.Single(spans, static s => s.DisplayName == "tools/list");
+        Assert.Equal("a-1", listSpan.GetTagItem("jsonrpc.request.id"));
+        Assert.Null(listSpan.GetTagItem("gen_ai.tool.name"));
+        var noteSpan = Assert.Single(spans, static s => s.DisplayName == "notifications/initialized");
+        Assert.Equal(ActivityKind.Server, noteSpan.Kind);
+        Assert.Null(noteSpan.GetTagItem("jsonrpc.request.id"));
+    }
+
+    [Fact]
+    public async Task RejectedMessage_SpanCarriesErrorType_AndIsCounted()
+    {
+        using var client = _gateway.CreateGatewayClient();
+        using var request = McpRequests.Post(McpRequests.ToolsCall, protocolVersion: "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/list");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var mcp = Assert.Single(_spans, static s => s.Source.Name == "Gateway");
+        Assert.Equal("tools/call soqlQuery", mcp.DisplayName);
+        Assert.Equal("-32020", mcp.GetTagItem("error.type"));
+        Assert.Equal("mcp_method_mismatch", mcp.GetTagItem("gateway.reason"));
+        Assert.Equal(ActivityStatusCode.Error, mcp.Status);
+        Assert.Empty(_upstream.LogEntries);
+
+        _gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        var rejections = Assert.Single(_metrics, static m => m.Name == "gateway.mcp.rejections");
+        Assert.Contains(Points(rejections), static p => p.Tags.Contains(new("gateway.reason", "mcp_method_mismatch")) && p.Sum == 1);
+        var duration = Assert.Single(_metrics, static m => m.Name == "mcp.server.operation.duration");
+        Assert.Equal("s", duration.Unit);
+        Assert.Contains(Points(duration), static p => p.Tags.Contains(new("mcp.method.name", "tools/call")) && p.Tags.Contains(new("error.type", "-32020")));
+    }
+
+    [Fact]
+    public async Task UnauthenticatedRequest_IsTaggedOnTheHttpSpan_WithoutAnMcpSpan()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall, apiKey: null), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain(_spans, static s => s.Source.Name == "Gateway");
+        var http = Assert.Single(_spans, static s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /mcp");
+        Assert.Equal("missing_credential", http.GetTagItem("gateway.reason"));
+        Assert.Equal("-32001", http.GetTagItem("error.type"));
+    }
+
+    [Fact]
+    public async Task HealthRoutes_AreNotTraced()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var live = await client.GetAsync("/healthz/live", TestContext.Current.CancellationToken);
+        using var ready = await client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.DoesNotContain(_spans, static s => s.Kind == ActivityKind.Server);
+    }
+
+    private static List<(Dictionary<string, object?> Tags, double Sum)> Points(Metric metric)
+    {
+        var points = new List<(Dictionary<string, object?>, double)>();
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            var sum = metric.MetricType switch
+            {
+                MetricType.LongSum => point.GetSumLong(),
+                MetricType.Histogram => point.GetHistogramSum(),
+                _ => double.NaN,
+            };
+            points.Add((tags, sum));
+        }
+
+        return points;
+    }
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        _upstream.Stop();
+        _upstream.Dispose();
+    }
+}
+
+[CollectionDefinition(nameof(GlobalListeners), DisableParallelization = true)]
+public sealed class GlobalListeners;
