@@ -26,7 +26,7 @@ public sealed class TelemetryTests : IDisposable
     {
         _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
-        _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), configureServices: services =>
+        _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, configureServices: services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
             services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
@@ -66,6 +66,29 @@ public sealed class TelemetryTests : IDisposable
         var traceparent = Assert.Single(_upstream.LogEntries).RequestMessage.Headers!["traceparent"].ToString();
         Assert.Contains(upstreamCall.TraceId.ToString(), traceparent, StringComparison.Ordinal);
         Assert.Contains(upstreamCall.SpanId.ToString(), traceparent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WithoutAnExporter_TheSdkDoesNotRun_SoNoRequestPaysForSpans()
+    {
+        using var gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"));
+        using var client = gateway.CreateGatewayClient();
+
+        Assert.Null(gateway.Services.GetService<TracerProvider>());
+        Assert.Null(gateway.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
+    public async Task RelayedBytes_AreCounted()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        _gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
+        var relayed = Assert.Single(_metrics, static m => m.Name == "gateway.relay.bytes");
+        Assert.Equal(body.Length, Points(relayed).Sum(static p => p.Sum));
     }
 
     [Fact]

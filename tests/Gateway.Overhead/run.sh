@@ -360,7 +360,10 @@ start_gateway() {
 
 for t in "${targets[@]}"; do
   case "$t" in
-    gateway) start_gateway gateway ;;
+    gateway)
+      # GATEWAY_ENV: extra KEY=VALUE entries for the base gateway (e.g. to turn telemetry off).
+      read -r -a base_env <<<"${GATEWAY_ENV:-}"
+      start_gateway gateway "${base_env[@]}" ;;
     gateway+extra)
       read -r -a extra_env <<<"$GATEWAY_EXTRA_ENV"
       for kv in "${extra_env[@]}"; do

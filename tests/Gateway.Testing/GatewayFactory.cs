@@ -110,6 +110,13 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Settings read while Program.cs registers services (which telemetry providers exist) must
+        // reach the builder's configuration before it builds; host settings do.
+        foreach (var (key, value) in _settings.Where(static s => s.Key.StartsWith("Gateway:Telemetry:", StringComparison.Ordinal)))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureAppConfiguration(configuration =>
         {
             configuration.Sources.Clear();

@@ -42,4 +42,10 @@ internal sealed class McpExchange
 
     /// <summary>When the gateway received the request, as wall-clock time.</summary>
     public DateTimeOffset StartTime { get; set; }
+
+    /// <summary>Upstream response bytes relayed to the client.</summary>
+    public long BytesRelayed { get; set; }
+
+    /// <summary>Whether the response was relayed as an SSE stream.</summary>
+    public bool WasEventStream { get; set; }
 }

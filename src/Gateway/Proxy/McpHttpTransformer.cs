@@ -2,6 +2,7 @@ using System.Text;
 using Gateway.Inbound;
 using Gateway.Mcp;
 using Gateway.Sessions;
+using Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -19,6 +20,7 @@ internal sealed class McpHttpTransformer(
     IOptions<UpstreamOptions> upstreamOptions,
     InboundAuthenticator authenticator,
     SessionBinder sessions,
+    GatewayInstrumentation instrumentation,
     ILogger<McpHttpTransformer> logger) : HttpTransformer
 {
     /// <summary>Salesforce's body for a wrong or inactive server path (forcedotcom/mcp-hosted#9).</summary>
@@ -103,6 +105,7 @@ internal sealed class McpHttpTransformer(
             && httpContext.Response.Body is RelayStream relay)
         {
             relay.BeginEventStream(_options.StreamIdleTimeout, _options.KeepAliveInterval);
+            instrumentation.OpenEventStreams.Add(1);
             // Headers would otherwise wait for the first event, which may be minutes away.
             await httpContext.Response.StartAsync(cancellationToken);
         }

@@ -196,6 +196,8 @@ internal sealed class McpProxyHandler(
             // No keep-alive may follow the last byte the forwarder wrote.
             await relay.CompleteAsync();
             response.Body = originalBody;
+            exchange.BytesRelayed = relay.BytesRelayed;
+            exchange.WasEventStream = relay.IsEventStream;
         }
 
         if (ForwarderErrorResponder.Describe(context, error, relay, _upstream.ActivityTimeout) is { } failure)

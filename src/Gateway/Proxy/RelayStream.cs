@@ -46,6 +46,12 @@ internal sealed class RelayStream : Stream
     /// <summary>How many keep-alive comments this stream wrote.</summary>
     public int KeepAlivesSent { get; private set; }
 
+    /// <summary>Upstream bytes relayed to the client (keep-alives not counted).</summary>
+    public long BytesRelayed { get; private set; }
+
+    /// <summary>Whether the response turned out to be an SSE stream.</summary>
+    public bool IsEventStream => _boundary is not null;
+
     /// <summary>
     /// The response is an SSE stream: from now on the idle limit is <paramref name="streamIdleTimeout"/>
     /// and, when <paramref name="keepAliveInterval"/> is positive, idle periods get keep-alive comments.
@@ -91,6 +97,7 @@ internal sealed class RelayStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         RestartIdleTimer();
+        BytesRelayed += buffer.Length;
         if (_lock is null)
         {
             await _inner.WriteAsync(buffer, cancellationToken);

@@ -55,6 +55,17 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
     public void OnCompleted(HttpContext context, McpExchange exchange)
     {
         var elapsed = timeProvider.GetElapsedTime(exchange.StartTimestamp).TotalSeconds;
+        if (exchange.BytesRelayed > 0)
+        {
+            instrumentation.RelayedBytes.Add(exchange.BytesRelayed);
+        }
+
+        if (exchange.WasEventStream)
+        {
+            // Opened by the transformer when the SSE response began.
+            instrumentation.OpenEventStreams.Add(-1);
+        }
+
         var rejection = exchange.Rejection;
         if (rejection is not null)
         {

@@ -9,6 +9,14 @@ public sealed class TelemetryOptions
 {
     public const string SectionName = "Gateway:Telemetry";
 
+    /// <summary>
+    /// Whether the OpenTelemetry SDK runs: traces, metrics and logs. Unset (the default): it runs when
+    /// there is somewhere to send them, i.e. <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set or
+    /// <see cref="ConsoleExporter"/> is on; recording spans nobody exports costs throughput for nothing.
+    /// <see langword="true"/> or <see langword="false"/> decides explicitly. Read once at start-up.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
     /// <summary>Also write traces and metrics to the console (for local debugging). Default <see langword="false"/>.</summary>
     public bool ConsoleExporter { get; set; }
 

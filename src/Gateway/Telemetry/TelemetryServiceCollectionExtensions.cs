@@ -23,7 +23,14 @@ public static class TelemetryServiceCollectionExtensions
         builder.Services.TryAddSingleton<GatewayInstrumentation>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMcpExchangeObserver, McpTelemetryObserver>());
 
+        // Which providers and exporters exist is decided once, at start-up, from configuration.
         var options = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!(options.Enabled ?? (otlp || options.ConsoleExporter)))
+        {
+            return builder;
+        }
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing =>
@@ -48,7 +55,7 @@ public static class TelemetryServiceCollectionExtensions
             })
             .WithLogging();
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (otlp)
         {
             otel.UseOtlpExporter();
         }
