@@ -1,3 +1,4 @@
+using Gateway.Audit;
 using Gateway.Credentials;
 using Gateway.Health;
 using Gateway.Hosting;
@@ -15,6 +16,7 @@ builder.AddGatewayMcp();
 builder.AddGatewayUpstreamCredentials();
 builder.AddGatewayProxy();
 builder.AddGatewayHealth();
+builder.AddGatewayAudit();
 
 var app = builder.Build();
 app.MapGateway();

@@ -42,6 +42,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
             ["Gateway:State:DataDirectory"] = _dataDirectory,
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Debug",
+            // Records still reach the captured logs (and the secret scans); no JSON lines on stdout.
+            ["Gateway:Audit:Sink"] = "None",
         };
         // A null value removes the factory's default, so the key falls back to appsettings.json.
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -112,7 +114,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         // Settings read while Program.cs registers services (which telemetry providers exist) must
         // reach the builder's configuration before it builds; host settings do.
-        foreach (var (key, value) in _settings.Where(static s => s.Key.StartsWith("Gateway:Telemetry:", StringComparison.Ordinal)))
+        foreach (var (key, value) in _settings.Where(static s => s.Key.StartsWith("Gateway:Telemetry:", StringComparison.Ordinal) || s.Key.StartsWith("Gateway:Audit:", StringComparison.Ordinal)))
         {
             builder.UseSetting(key, value);
         }

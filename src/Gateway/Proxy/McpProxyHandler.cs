@@ -65,9 +65,11 @@ internal sealed class McpProxyHandler(
         }
         finally
         {
-            foreach (var observer in _observers)
+            // Unwind in reverse, like middleware: the last observer to see the exchange ready sees it
+            // complete first (audit reads the span telemetry stops).
+            for (var i = _observers.Length - 1; i >= 0; i--)
             {
-                observer.OnCompleted(context, exchange);
+                _observers[i].OnCompleted(context, exchange);
             }
         }
     }

@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace Gateway.Audit;
+
+/// <summary>
+/// Audit records as JSON lines — one complete JSON object per line — on standard output or appended to a
+/// file. The request path only enqueues (<see cref="Write"/> never blocks); one background writer
+/// serializes and writes, so lines never interleave, and each line goes out in a single
+/// <see cref="TextWriter.Write(char[], int, int)"/> call, so on <see cref="Console.Out"/> (a synchronized
+/// writer) no other console output can land inside it either.
+/// </summary>
+/// <remarks>
+/// The queue is bounded (<see cref="AuditOptions.QueueCapacity"/>) and, when full, drops the oldest
+/// waiting record. Blocking instead would let a slow disk or a stalled log collector stall every MCP
+/// request, and an unbounded queue would turn the same stall into memory exhaustion. Dropping the oldest
+/// rather than the newest keeps the trail closest to the present — what an operator reads first when
+/// something is going wrong — and either way the hole is one contiguous run. Every drop (and every record
+/// a failed write lost) is counted in <see cref="DroppedCount"/> and reported by a warning (EventId 5002)
+/// at most every <see cref="ReportInterval"/>, so a gap is never silent.
+/// </remarks>
+internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDisposable
+{
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long disposal waits for queued records to be written.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private readonly Channel<AuditRecord> _channel;
+    private readonly TextWriter _writer;
+    private readonly bool _ownsWriter;
+    private readonly string _name;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Task _pump;
+    private long _dropped;
+    private long _reported;
+    private long _lastReportTimestamp;
+    private int _disposed;
+
+    /// <param name="writer">Where the lines go; written by one background task only.</param>
+    /// <param name="capacity">How many records may wait.</param>
+    /// <param name="name">Names the destination in log events (<c>stdout</c>, or the file path).</param>
+    /// <param name="ownsWriter">Whether disposal disposes <paramref name="writer"/>.</param>
+    /// <param name="timeProvider">Paces drop reports and bounds the drain at disposal.</param>
+    /// <param name="logger">Receives drop and failure reports (never the records).</param>
+    public JsonLinesAuditSink(TextWriter writer, int capacity, string name, bool ownsWriter, TimeProvider timeProvider, ILogger<JsonLinesAuditSink> logger)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _writer = writer;
+        _name = name;
+        _ownsWriter = ownsWriter;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _lastReportTimestamp = timeProvider.GetTimestamp();
+        _channel = Channel.CreateBounded<AuditRecord>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
+            _ => Interlocked.Increment(ref _dropped));
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Records dropped so far: evicted from a full queue, written after disposal began, or lost to a failed write.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>The sink <paramref name="options"/> ask for: <see cref="Console.Out"/>, or the file opened for appending.</summary>
+    public static JsonLinesAuditSink Create(AuditOptions options, TimeProvider timeProvider, ILogger<JsonLinesAuditSink> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Sink == AuditSinkKind.File)
+        {
+            var path = options.FilePath ?? throw new InvalidOperationException($"{AuditOptions.SectionName}:FilePath is required when {AuditOptions.SectionName}:Sink is File.");
+            // Append-only, and readable (and renamable, for rotation) by a log shipper while open.
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 64 * 1024);
+            return new JsonLinesAuditSink(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)), options.QueueCapacity, path, ownsWriter: true, timeProvider, logger);
+        }
+
+        return new JsonLinesAuditSink(Console.Out, options.QueueCapacity, "stdout", ownsWriter: false, timeProvider, logger);
+    }
+
+    public void Write(AuditRecord record)
+    {
+        if (!_channel.Writer.TryWrite(record))
+        {
+            // Only after disposal began: the queue itself never refuses (it drops the oldest instead).
+            Interlocked.Increment(ref _dropped);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _channel.Writer.TryComplete();
+        try
+        {
+            await _pump.WaitAsync(DrainTimeout, _timeProvider);
+        }
+        catch (TimeoutException)
+        {
+            // The destination is stuck; what is still queued is lost, and said so.
+            Interlocked.Add(ref _dropped, _channel.Reader.Count);
+        }
+
+        ReportDrops(force: true);
+        if (_ownsWriter && _pump.IsCompleted)
+        {
+            await _writer.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task PumpAsync()
+    {
+        var reader = _channel.Reader;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var chars = new char[4096];
+        using var json = new Utf8JsonWriter(buffer, s_writerOptions);
+        while (await reader.WaitToReadAsync())
+        {
+            Exception? failure = null;
+            while (reader.TryRead(out var record))
+            {
+                try
+                {
+                    buffer.ResetWrittenCount();
+                    json.Reset(buffer);
+                    AuditJson.Serialize(json, record);
+                    json.Flush();
+                    buffer.GetSpan(1)[0] = (byte)'\n';
+                    buffer.Advance(1);
+                    var count = Encoding.UTF8.GetCharCount(buffer.WrittenSpan);
+                    if (chars.Length < count)
+                    {
+                        chars = new char[Math.Max(count, chars.Length * 2)];
+                    }
+
+                    Encoding.UTF8.GetChars(buffer.WrittenSpan, chars);
+                    // One call per line: see the class remarks.
+                    _writer.Write(chars, 0, count);
+                }
+                catch (Exception ex) when (IsWriteFailure(ex))
+                {
+                    failure = ex;
+                    Interlocked.Increment(ref _dropped);
+                }
+            }
+
+            try
+            {
+                await _writer.FlushAsync();
+            }
+            catch (Exception ex) when (IsWriteFailure(ex))
+            {
+                failure = ex;
+            }
+
+            if (failure is not null)
+            {
+                _logger.AuditWriteFailed(_name, failure.GetType().Name);
+            }
+
+            ReportDrops(force: false);
+        }
+    }
+
+    private void ReportDrops(bool force)
+    {
+        var dropped = Interlocked.Read(ref _dropped);
+        var unreported = dropped - Interlocked.Read(ref _reported);
+        if (unreported <= 0 || (!force && _timeProvider.GetElapsedTime(Interlocked.Read(ref _lastReportTimestamp)) < ReportInterval))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _reported, dropped);
+        Interlocked.Exchange(ref _lastReportTimestamp, _timeProvider.GetTimestamp());
+        _logger.AuditRecordsDropped(unreported, dropped);
+    }
+
+    private static bool IsWriteFailure(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException or JsonException or InvalidOperationException;
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Gateway.Audit;
+using Gateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>One CloudTrail-shaped record per JSON-RPC message, through the whole pipeline, each valid against the committed schema.</summary>
+[Collection(nameof(GlobalListeners))]
+public sealed class AuditTests : IDisposable
+{
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private readonly CapturingSink _records = new();
+    private readonly GatewayFactory _gateway;
+
+    public AuditTests()
+    {
+        _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithHeader("Mcp-Session-Id", "up-1").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
+        _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?>
+        {
+            ["Gateway:Audit:PublicMcpUrl"] = "https://gateway.example.com/mcp",
+            ["Gateway:Telemetry:Enabled"] = "true",
+        }, configureServices: services => services.AddSingleton<IAuditSink>(_records));
+    }
+
+    [Fact]
+    public async Task ToolsCall_WritesOneRecord_NamingPrincipalToolAndOutcome()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = Parse(Assert.Single(_records.Json));
+        Assert.Equal("1.11", record.GetProperty("eventVersion").GetString());
+        Assert.Equal("tools/call", record.GetProperty("eventName").GetString());
+        Assert.Equal("alice", record.GetProperty("userIdentity").GetProperty("principalId").GetString());
+        Assert.Equal("Data", record.GetProperty("eventCategory").GetString());
+        Assert.False(record.GetProperty("managementEvent").GetBoolean());
+        Assert.False(record.GetProperty("readOnly").GetBoolean());
+        var parameters = record.GetProperty("requestParameters");
+        Assert.Equal("https://gateway.example.com/mcp", parameters.GetProperty("endpointUrl").GetString());
+        Assert.Equal("soqlQuery", parameters.GetProperty("target").GetString());
+        Assert.Equal(200, record.GetProperty("responseElements").GetProperty("httpStatus").GetInt32());
+        Assert.False(record.TryGetProperty("errorCode", out _));
+        Assert.Equal(32, record.GetProperty("additionalEventData").GetProperty("traceId").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task RejectedAndUnauthenticatedMessages_AreAuditedWithTheirError()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var unauthenticated = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall, apiKey: null), TestContext.Current.CancellationToken);
+        using var batch = await client.SendAsync(McpRequests.Post("""[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]"""), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        var records = _records.Json.Select(Parse).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.Contains(records, static r => r.GetProperty("responseElements").GetProperty("httpStatus").GetInt32() == 401
+            && r.GetProperty("userIdentity").GetProperty("type").GetString() == "Unknown"
+            && r.TryGetProperty("errorCode", out _));
+        Assert.Contains(records, static r => r.GetProperty("responseElements").GetProperty("httpStatus").GetInt32() == 400
+            && r.GetProperty("userIdentity").GetProperty("principalId").GetString() == "alice"
+            && r.TryGetProperty("errorMessage", out _));
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    [Fact]
+    public async Task Batch_WritesOneRecordPerMessage_SharingTheRequestId()
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(
+            """[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"}]""", protocolVersion: null), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var records = _records.Json.Select(Parse).ToList();
+        Assert.Equal(["tools/list", "notifications/initialized"], records.Select(static r => r.GetProperty("eventName").GetString()));
+        Assert.Single(records.Select(static r => r.GetProperty("requestID").GetString()).Distinct());
+        Assert.Equal(2, records.Select(static r => r.GetProperty("eventID").GetString()).Distinct().Count());
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        // Every record the gateway writes must satisfy the committed schema.
+        var errors = AuditSchema.Errors(json);
+        Assert.True(errors.Count == 0, $"Schema errors: {string.Join("; ", errors)}\n{json}");
+        foreach (var secret in TestCredentials.AllSecrets)
+        {
+            Assert.DoesNotContain(secret, json, StringComparison.Ordinal);
+        }
+
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    public void Dispose()
+    {
+        _gateway.Dispose();
+        _upstream.Stop();
+        _upstream.Dispose();
+    }
+
+    private sealed class CapturingSink : IAuditSink
+    {
+        private readonly ConcurrentQueue<string> _json = new();
+
+        public IReadOnlyCollection<string> Json => _json;
+
+        public void Write(AuditRecord record) => _json.Enqueue(AuditJson.Serialize(record));
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Audit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.UnitTests.Audit;
+
+public sealed class JsonLinesAuditSinkTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Write_ManyConcurrentWriters_EveryLineIsOneCompleteRecord()
+    {
+        var output = new StringWriter();
+        var sink = Sink(output, capacity: 10_000);
+        var factory = AuditTestData.Factory(AuditTestData.Options(static o => o.IncludeArguments = true));
+        var written = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(() =>
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                var record = factory.Create(AuditTestData.FullInput() with { Target = $"tool-{writer}-{i}" });
+                written.Add(record.EventId);
+                sink.Write(record);
+            }
+        }, TestContext.Current.CancellationToken)));
+        await sink.DisposeAsync();
+
+        var lines = output.ToString().Split('\n');
+        Assert.Equal("", lines[^1]);
+        var records = lines[..^1];
+        Assert.Equal(2000, records.Length);
+        var ids = new HashSet<Guid>();
+        foreach (var line in records)
+        {
+            using var json = JsonDocument.Parse(line);
+            ids.Add(json.RootElement.GetProperty("eventID").GetGuid());
+        }
+
+        Assert.True(ids.SetEquals(written));
+        Assert.Equal(0, sink.DroppedCount);
+        foreach (var line in records.Take(50))
+        {
+            AuditTestData.AssertMatchesSchema(line);
+        }
+    }
+
+    [Fact]
+    public async Task Write_SharedSynchronizedWriterWithOtherOutput_RecordsAreNeverSplit()
+    {
+        // Console.Out is a synchronized writer shared with the console logger: a record must go out in one call.
+        var inner = new StringWriter();
+        var output = TextWriter.Synchronized(inner);
+        var sink = Sink(output, capacity: 10_000);
+        var record = AuditRecordSchemaTests.Build("arguments");
+
+        var noise = Task.Run(() =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                output.Write($"noise {i}\n");
+            }
+        }, TestContext.Current.CancellationToken);
+        for (var i = 0; i < 2000; i++)
+        {
+            sink.Write(record);
+        }
+
+        await noise;
+        await sink.DisposeAsync();
+
+        var lines = inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4000, lines.Length);
+        var json = AuditTestData.Serialize(record);
+        Assert.All(lines, line => Assert.True(line.StartsWith("noise ", StringComparison.Ordinal) || line == json, line));
+    }
+
+    [Fact]
+    public async Task Write_QueueFull_DropsOldestCountsAndReports()
+    {
+        var gate = new GateWriter();
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        // A frozen clock: the periodic drop report cannot fire mid-test, only the one at disposal.
+        var sink = new JsonLinesAuditSink(gate, capacity: 4, "test", ownsWriter: false, new FakeTimeProvider(), loggerFactory.CreateLogger<JsonLinesAuditSink>());
+        var factory = AuditTestData.Factory();
+        var records = Enumerable.Range(0, 10).Select(i => factory.Create(AuditTestData.MinimalInput() with { RequestId = $"r-{i}" })).ToArray();
+
+        sink.Write(records[0]);
+        await gate.Entered.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        // The writer is stuck inside record 0; the queue holds 4, so 5 of the next 9 are evicted, oldest first.
+        foreach (var record in records[1..])
+        {
+            sink.Write(record);
+        }
+
+        Assert.Equal(5, sink.DroppedCount);
+        gate.Release.SetResult();
+        await sink.DisposeAsync();
+
+        var requestIds = gate.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(static line => JsonDocument.Parse(line).RootElement.GetProperty("requestID").GetString());
+        Assert.Equal(["r-0", "r-6", "r-7", "r-8", "r-9"], requestIds);
+        var report = Assert.Single(logs.Entries, static e => e.EventId.Id == 5002);
+        Assert.Equal(LogLevel.Warning, report.Level);
+        Assert.Equal(5L, report.Properties["Count"]);
+    }
+
+    [Fact]
+    public async Task Write_AfterDispose_IsCountedAsDropped()
+    {
+        var sink = Sink(new StringWriter(), capacity: 4);
+        await sink.DisposeAsync();
+
+        sink.Write(AuditRecordSchemaTests.Build("minimal"));
+
+        Assert.Equal(1, sink.DroppedCount);
+    }
+
+    [Fact]
+    public async Task Create_FileSink_AppendsCompleteLinesAndStaysReadable()
+    {
+        var directory = Directory.CreateTempSubdirectory("audit-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "audit.jsonl");
+            var options = AuditTestData.Options(o => { o.Sink = AuditSinkKind.File; o.FilePath = path; });
+            File.WriteAllText(path, "{\"earlier\":true}\n");
+
+            var sink = JsonLinesAuditSink.Create(options, TimeProvider.System, NullLogger<JsonLinesAuditSink>.Instance);
+            sink.Write(AuditRecordSchemaTests.Build("full"));
+            sink.Write(AuditRecordSchemaTests.Build("rejected"));
+            // A log shipper may read while the gateway holds the file open.
+            await using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                Assert.True(reader.CanRead);
+            }
+
+            await sink.DisposeAsync();
+
+            var lines = File.ReadAllLines(path, Encoding.UTF8);
+            Assert.Equal(3, lines.Length);
+            Assert.Equal("{\"earlier\":true}", lines[0]);
+            AuditTestData.AssertMatchesSchema(lines[1]);
+            AuditTestData.AssertMatchesSchema(lines[2]);
+            Assert.NotEqual(0xEF, File.ReadAllBytes(path)[lines[0].Length + 1]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Write_WriterFails_CountsLostRecordsAndLogs()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var failing = new FailingWriter();
+        var sink = new JsonLinesAuditSink(failing, capacity: 16, "broken", ownsWriter: false, TimeProvider.System, loggerFactory.CreateLogger<JsonLinesAuditSink>());
+
+        sink.Write(AuditRecordSchemaTests.Build("minimal"));
+        sink.Write(AuditRecordSchemaTests.Build("minimal"));
+        await sink.DisposeAsync();
+
+        Assert.Equal(2, sink.DroppedCount);
+        Assert.Contains(logs.Entries, static e => e.EventId.Id == 5003 && (string?)e.Properties["Sink"] == "broken");
+        Assert.Contains(logs.Entries, static e => e.EventId.Id == 5002);
+    }
+
+    private static JsonLinesAuditSink Sink(TextWriter writer, int capacity) =>
+        new(writer, capacity, "test", ownsWriter: false, TimeProvider.System, NullLogger<JsonLinesAuditSink>.Instance);
+
+    /// <summary>Blocks the first write until released, so a test can fill the queue behind it.</summary>
+    private sealed class GateWriter : TextWriter
+    {
+        private readonly StringBuilder _text = new();
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            Entered.TrySetResult();
+            Release.Task.Wait(s_timeout);
+            lock (_text)
+            {
+                _text.Append(buffer, index, count);
+            }
+        }
+    }
+
+    private sealed class FailingWriter : TextWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char[] buffer, int index, int count) => throw new IOException("disk full");
+    }
+}
