@@ -45,13 +45,32 @@ internal sealed partial class SObjectStore
 
     public static IEnumerable<string> ObjectNames => s_fields.Keys;
 
+    /// <summary>Checks fields for an insert as Salesforce would: known columns only, and never <c>Id</c>.</summary>
+    public static string? ValidateInsert(string objectName, JsonObject fields)
+    {
+        foreach (var (key, _) in fields)
+        {
+            if (key.Equals("Id", StringComparison.OrdinalIgnoreCase))
+            {
+                return "INVALID_FIELD_FOR_INSERT_UPDATE: Unable to create/update fields: Id.";
+            }
+
+            if (!FieldsOf(objectName).Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                return $"INVALID_FIELD: No such column '{key}' on sobject of type {objectName}.";
+            }
+        }
+
+        return null;
+    }
+
     public JsonObject Add(string objectName, JsonObject fields)
     {
         var id = s_prefixes[objectName] + "5g00000" + Interlocked.Increment(ref _sequence).ToString("D5", CultureInfo.InvariantCulture) + "AAA";
         var record = new JsonObject { ["attributes"] = new JsonObject { ["type"] = objectName }, ["Id"] = id };
         foreach (var (key, value) in fields)
         {
-            record[key] = value?.DeepClone();
+            record[FieldsOf(objectName).First(f => f.Equals(key, StringComparison.OrdinalIgnoreCase))] = value?.DeepClone();
         }
 
         var list = _records.GetOrAdd(objectName, static _ => []);
@@ -89,6 +108,9 @@ internal sealed partial class SObjectStore
         }
     }
 
+    /// <summary>Every record of every object, for <c>resources/list</c>.</summary>
+    public IEnumerable<JsonObject> AllRecords() => ObjectNames.SelectMany(All);
+
     public JsonObject? Find(string objectName, string id) => All(objectName).FirstOrDefault(r => r["Id"]!.GetValue<string>() == id);
 
     /// <summary>Runs a query; on failure returns <see langword="null"/> and a Salesforce-style error such as <c>MALFORMED_QUERY: …</c>.</summary>
@@ -119,7 +141,13 @@ internal sealed partial class SObjectStore
         IEnumerable<JsonObject> rows = All(objectName);
         if (match.Groups["whereField"].Success)
         {
-            var field = match.Groups["whereField"].Value;
+            var field = FieldsOf(objectName).FirstOrDefault(f => f.Equals(match.Groups["whereField"].Value, StringComparison.OrdinalIgnoreCase));
+            if (field is null)
+            {
+                error = $"INVALID_FIELD: No such column '{match.Groups["whereField"].Value}' on entity '{objectName}'.";
+                return null;
+            }
+
             var value = match.Groups["whereValue"].Value;
             rows = rows.Where(r => r[field]?.ToString() == value);
         }

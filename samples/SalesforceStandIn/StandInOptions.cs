@@ -6,7 +6,7 @@ public sealed record StandInUser(string UserId, string OrganizationId, string Us
 /// <summary>How the stand-in behaves.</summary>
 public sealed class StandInOptions
 {
-    /// <summary>Where it listens. Default: a free port on 127.0.0.1.</summary>
+    /// <summary>Where it listens. Default: a free port on 127.0.0.1; read the bound one with <c>GetMcpEndpoint</c> after start.</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";
 
     /// <summary>The MCP path; Salesforce's GA sandbox form by default. Any other path under /platform/mcp/ answers 404 "Server definition not found".</summary>
@@ -18,9 +18,12 @@ public sealed class StandInOptions
         ["sandbox-token"] = new("005000000000001AAA", "00D000000000001AAA", "sandbox.user@example.com", "Sandbox User"),
     };
 
-    /// <summary>Serve without sessions (the SDK's stateless HTTP transport).</summary>
+    /// <summary>
+    /// Serve every client without sessions (the SDK's <c>HttpServerSessionMode.Stateless</c>). Default: sessions for
+    /// initialize-handshake clients, stateless for 2026-07-28 clients (<c>StatefulForInitializeClients</c>).
+    /// </summary>
     public bool Stateless { get; set; }
 
-    /// <summary>Store SSE events so a client can resume with <c>Last-Event-ID</c>.</summary>
+    /// <summary>Store SSE events in memory so a session client can resume with <c>Last-Event-ID</c>. Ignored when <see cref="Stateless"/>.</summary>
     public bool EnableResumability { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.AspNetCore;
 
 namespace SalesforceStandIn;
@@ -13,9 +14,18 @@ public static class StandInServer
 {
     internal const string UserItem = "SalesforceStandIn.User";
 
+    private const string ServersPrefix = "/platform/mcp";
+
+    /// <summary>Builds a stand-in; call <c>StartAsync</c> on it, then <see cref="GetMcpEndpoint"/>.</summary>
     public static WebApplication Create(StandInOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+
         var builder = WebApplication.CreateSlimBuilder();
+        // Hosted inside another process (the sandbox, the tests): read none of its configuration
+        // (appsettings.json, environment variables such as Kestrel__Endpoints), only what is set here.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls(options.Url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddHttpContextAccessor();
@@ -26,6 +36,8 @@ public static class StandInServer
             .WithHttpTransport(transport => transport.SessionMode = options.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients)
             .WithTools<SalesforceTools>()
             .WithResources<SalesforceResources>()
+            // Every record is also listed as a concrete resource; the SDK adds the attributed ones after these.
+            .WithListResourcesHandler(SalesforceResources.ListRecordsAsync)
             .WithPrompts<SalesforcePrompts>();
         if (options.EnableResumability && !options.Stateless)
         {
@@ -39,7 +51,7 @@ public static class StandInServer
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (!path.StartsWithSegments("/platform/mcp", StringComparison.Ordinal))
+            if (!path.StartsWithSegments(ServersPrefix, StringComparison.Ordinal))
             {
                 await next(context);
                 return;
@@ -47,16 +59,11 @@ public static class StandInServer
 
             if (!path.Equals(options.McpPath, StringComparison.Ordinal))
             {
-                // Salesforce's answer for a wrong or inactive server (forcedotcom/mcp-hosted#9).
-                var name = path.Value!["/platform/mcp/v1/".Length..];
-                await WriteJsonAsync(context, StatusCodes.Status404NotFound,
-                    "{\"error\":{\"code\":404,\"message\":\"Server definition not found for: " + name + "\"}}");
+                await WriteJsonAsync(context, StatusCodes.Status404NotFound, ServerNotFound(path));
                 return;
             }
 
-            var authorization = context.Request.Headers.Authorization.ToString();
-            if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal)
-                || !options.AcceptedTokens.TryGetValue(authorization["Bearer ".Length..], out var user))
+            if (!TryAuthenticate(context.Request, options, out var user))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await WriteJsonAsync(context, StatusCodes.Status401Unauthorized, """[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""");
@@ -70,9 +77,46 @@ public static class StandInServer
         return app;
     }
 
-    /// <summary>The full MCP URL of a started stand-in.</summary>
-    public static Uri GetMcpEndpoint(this WebApplication app, StandInOptions options) =>
-        new(app.Urls.First().TrimEnd('/') + options.McpPath);
+    /// <summary>The full MCP URL of a started stand-in (Kestrel has replaced port 0 with the bound port by then).</summary>
+    public static Uri GetMcpEndpoint(this WebApplication app, StandInOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var address = new Uri(app.Urls.First());
+        if (address.Port == 0)
+        {
+            throw new InvalidOperationException("The stand-in is not listening yet; call StartAsync first.");
+        }
+
+        return new Uri(address, options.McpPath);
+    }
+
+    private static bool TryAuthenticate(HttpRequest request, StandInOptions options, out StandInUser? user)
+    {
+        const string Scheme = "Bearer ";
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            && options.AcceptedTokens.TryGetValue(authorization[Scheme.Length..].Trim(), out user))
+        {
+            return true;
+        }
+
+        user = null;
+        return false;
+    }
+
+    /// <summary>
+    /// Salesforce names only the server in this answer, e.g. <c>…/v1/platform/metadata-experts</c> gives
+    /// "Server definition not found for: metadata-experts" (forcedotcom/mcp-hosted issues 9 and 57).
+    /// </summary>
+    private static string ServerNotFound(PathString path)
+    {
+        var rest = path.Value![ServersPrefix.Length..];
+        var name = rest.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var error = new JsonObject { ["code"] = 404, ["message"] = "Server definition not found for: " + name };
+        return new JsonObject { ["error"] = error }.ToJsonString();
+    }
 
     private static Task WriteJsonAsync(HttpContext context, int status, string body)
     {
