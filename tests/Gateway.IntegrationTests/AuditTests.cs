@@ -92,7 +92,7 @@ public sealed class AuditTests : IDisposable
     {
         // Every record the gateway writes must satisfy the committed schema.
         var errors = AuditSchema.Errors(json);
-        Assert.True(errors.Count == 0, $"Schema errors: {string.Join("; ", errors)}\n{json}");
+        Assert.True(errors.Count == 0, $"Schema errors: {string.Join("; ", errors.Select(static e => $"{e.Path}: {e.Kind}"))}\n{json}");
         foreach (var secret in TestCredentials.AllSecrets)
         {
             Assert.DoesNotContain(secret, json, StringComparison.Ordinal);

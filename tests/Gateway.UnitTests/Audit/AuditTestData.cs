@@ -5,9 +5,9 @@ using System.Text;
 using Gateway.Audit;
 using Gateway.Inbound;
 using Gateway.Mcp;
+using Gateway.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using NJsonSchema;
 using NJsonSchema.Validation;
 
 namespace Gateway.UnitTests.Audit;
@@ -18,10 +18,6 @@ internal static class AuditTestData
     public static readonly DateTimeOffset Now = new(2026, 4, 8, 1, 33, 24, 567, TimeSpan.Zero);
 
     /// <summary>The committed schema, read from the source tree so the test checks the file that ships.</summary>
-    public static string SchemaPath { get; } = FindSchema();
-
-    private static readonly Lazy<JsonSchema> s_schema = new(() => JsonSchema.FromJsonAsync(File.ReadAllText(SchemaPath)).GetAwaiter().GetResult());
-
     public static AuditOptions Options(Action<AuditOptions>? configure = null)
     {
         var options = new AuditOptions { RecipientAccountId = "111122223333", PublicMcpUrl = "https://gateway.example.com/mcp" };
@@ -78,33 +74,14 @@ internal static class AuditTestData
 
     public static string Serialize(AuditRecord record) => AuditJson.Serialize(record);
 
-    /// <summary>The schema's complaints about <paramref name="json"/> (dates kept as strings, as any consumer reads them).</summary>
-    public static ICollection<ValidationError> SchemaErrors(string json)
-    {
-        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(json)) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
-        var token = Newtonsoft.Json.Linq.JToken.ReadFrom(reader);
-        return s_schema.Value.Validate(token);
-    }
+    /// <summary>The schema's complaints about <paramref name="json"/> (the committed schema, via Gateway.Testing).</summary>
+    public static ICollection<ValidationError> SchemaErrors(string json) => AuditSchema.Errors(json);
 
     /// <summary>Fails the test, listing the errors, unless <paramref name="json"/> satisfies the committed schema.</summary>
     public static void AssertMatchesSchema(string json)
     {
         var errors = SchemaErrors(json);
         Assert.True(errors.Count == 0, $"Schema errors: {string.Join("; ", errors.Select(static e => $"{e.Path}: {e.Kind} {e}"))}\n{json}");
-    }
-
-    private static string FindSchema()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "src", "Gateway", "Audit", "audit-record.schema.json");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("src/Gateway/Audit/audit-record.schema.json not found above " + AppContext.BaseDirectory);
     }
 }
 
