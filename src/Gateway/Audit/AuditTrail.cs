@@ -11,12 +11,12 @@ internal sealed class AuditTrail(AuditRecordFactory factory, IEnumerable<IAuditS
     private readonly IAuditSink[] _sinks = [.. sinks];
 
     /// <summary>Whether <see cref="Record"/> writes anything; check it before gathering an expensive input.</summary>
-    public bool IsEnabled { get; } = options.Value.Enabled;
+    public bool IsEnabled => options.Value.Enabled && _sinks.Length > 0;
 
     /// <summary>Builds and writes the record; returns it, or <see langword="null"/> when auditing is off or building failed.</summary>
     public AuditRecord? Record(AuditEventInput input)
     {
-        if (!IsEnabled || _sinks.Length == 0)
+        if (!IsEnabled)
         {
             return null;
         }
