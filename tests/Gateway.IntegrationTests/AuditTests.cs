@@ -20,7 +20,8 @@ public sealed class AuditTests : IDisposable
 
     public AuditTests()
     {
-        _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+        // The default answer; tests add their own at a higher priority (lower number).
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithHeader("Mcp-Session-Id", "up-1").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
         _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?>
         {
@@ -50,6 +51,40 @@ public sealed class AuditTests : IDisposable
         Assert.Equal(200, record.GetProperty("responseElements").GetProperty("httpStatus").GetInt32());
         Assert.False(record.TryGetProperty("errorCode", out _));
         Assert.Equal(32, record.GetProperty("additionalEventData").GetProperty("traceId").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task ToolError_IsRecordedFromTheRelayedResponse()
+    {
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{"content":[],"isError":true}}"""));
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = Parse(Assert.Single(_records.Json));
+        Assert.True(record.GetProperty("responseElements").GetProperty("isError").GetBoolean());
+    }
+
+    [Fact]
+    public async Task OneMebibyteSseResult_IsRelayedWhole_AndItsOutcomeAudited()
+    {
+        // One event carrying a 1 MiB tool result: the inspector reads it as it passes, holding no copy
+        // (its allocation bound is asserted in the unit tests, Inspection/).
+        var text = new string('x', 1024 * 1024);
+        var sse = "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}],\"isError\":false}}\n\n";
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "text/event-stream").WithBody(sse));
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(sse, body);
+        var record = Parse(Assert.Single(_records.Json));
+        Assert.False(record.GetProperty("responseElements").GetProperty("isError").GetBoolean());
+        Assert.Equal(200, record.GetProperty("responseElements").GetProperty("httpStatus").GetInt32());
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class TelemetryTests : IDisposable
 
     public TelemetryTests()
     {
-        _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+        // The default answer; tests add their own at a higher priority (lower number).
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
         _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, configureServices: services =>
         {
@@ -89,6 +90,32 @@ public sealed class TelemetryTests : IDisposable
         _gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
         var relayed = Assert.Single(_metrics, static m => m.Name == "gateway.relay.bytes");
         Assert.Equal(body.Length, Points(relayed).Sum(static p => p.Sum));
+    }
+
+    [Fact]
+    public async Task ResponseOutcomes_ReachTheSpan_ToolErrorAndJsonRpcErrorCode()
+    {
+        _upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("\"id\":8", StringComparison.Ordinal))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"jsonrpc":"2.0","id":8,"result":{"content":[{"type":"text","text":"INVALID_TYPE"}],"isError":true}}"""));
+        _upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("\"id\":9", StringComparison.Ordinal))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/event-stream")
+                .WithBody("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":-32602,\"message\":\"bad params\"}}\n\n"));
+        using var client = _gateway.CreateGatewayClient();
+
+        using var toolError = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"soqlQuery","arguments":{}}}"""), TestContext.Current.CancellationToken);
+        using var rpcError = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"getObjectSchema","arguments":{}}}"""), TestContext.Current.CancellationToken);
+        await rpcError.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        var spans = _spans.Where(static s => s.Source.Name == "Gateway").ToList();
+        var tool = Assert.Single(spans, static s => s.DisplayName == "tools/call soqlQuery");
+        Assert.Equal("tool_error", tool.GetTagItem("error.type"));
+        Assert.Null(tool.GetTagItem("rpc.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Error, tool.Status);
+        var rpc = Assert.Single(spans, static s => s.DisplayName == "tools/call getObjectSchema");
+        Assert.Equal("-32602", rpc.GetTagItem("error.type"));
+        Assert.Equal("-32602", rpc.GetTagItem("rpc.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Error, rpc.Status);
     }
 
     [Fact]

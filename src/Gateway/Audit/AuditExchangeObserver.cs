@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Audit;
 
 /// <summary>
-/// Writes one audit record per JSON-RPC message when its exchange completes, rejected or not; a GET
+/// Writes one audit record per JSON-RPC message when its exchange completes, rejected or not, with
+/// the outcome of its response as the inspector saw it pass (isError, JSON-RPC error code); a GET
 /// stream, a DELETE or a request refused before its body was read is one record without a method.
 /// Runs before telemetry on completion (observers unwind in reverse), so the MCP span is still current
 /// and its ids go into the record.
@@ -43,12 +44,15 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamO
         for (var i = 0; i < messages.Length; i++)
         {
             var current = messages[i];
+            var outcome = exchange.Rejection is null ? exchange.FindResponse(current.IdJson) : null;
             trail.Record(common with
             {
                 Method = current.Method,
                 JsonRpcIdJson = current.IdJson,
                 Target = current.Target,
                 MessageIndex = i,
+                IsError = outcome?.IsError,
+                JsonRpcErrorCode = outcome?.ErrorCode,
             });
         }
     }

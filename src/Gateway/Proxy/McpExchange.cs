@@ -1,4 +1,5 @@
 using Gateway.Inbound;
+using Gateway.Inspection;
 using Gateway.Mcp;
 
 namespace Gateway.Proxy;
@@ -8,8 +9,11 @@ namespace Gateway.Proxy;
 /// later step (forwarding, audit, telemetry) reads the values it was handed instead of reaching back
 /// into an earlier step (DESIGN.md "The request path").
 /// </summary>
-internal sealed class McpExchange
+internal sealed class McpExchange : IJsonRpcMessageObserver
 {
+    // A response stream answers the requests of one POST; more than this many is not a real exchange.
+    private const int MaxTrackedResponses = 256;
+
     public GatewayPrincipal? Principal { get; set; }
 
     public string ProtocolVersion { get; set; } = ProtocolVersions.Default;
@@ -48,4 +52,34 @@ internal sealed class McpExchange
 
     /// <summary>Whether the response was relayed as an SSE stream.</summary>
     public bool WasEventStream { get; set; }
+
+    /// <summary>The JSON-RPC responses seen in the relayed body (id, error code, isError), as they passed.</summary>
+    public List<InspectedMessage>? Responses { get; private set; }
+
+    /// <summary>The relayed response to the request with this id, if one was seen.</summary>
+    public InspectedMessage? FindResponse(string? idJson)
+    {
+        if (idJson is null || Responses is null)
+        {
+            return null;
+        }
+
+        foreach (var response in Responses)
+        {
+            if (response.IdJson == idJson)
+            {
+                return response;
+            }
+        }
+
+        return null;
+    }
+
+    void IJsonRpcMessageObserver.OnMessage(in InspectedMessage message)
+    {
+        if (message.Kind == InspectedKind.Response && (Responses ??= []).Count < MaxTrackedResponses)
+        {
+            Responses.Add(message);
+        }
+    }
 }

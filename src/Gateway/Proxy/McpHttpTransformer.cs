@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Inbound;
+using Gateway.Inspection;
 using Gateway.Mcp;
 using Gateway.Sessions;
 using Gateway.Telemetry;
@@ -101,13 +102,24 @@ internal sealed class McpHttpTransformer(
                     : sessions.Seal(principal, upstreamId);
         }
 
-        if (proxyResponse.Content.Headers.ContentType?.MediaType is McpHeaders.EventStreamMediaType
-            && httpContext.Response.Body is RelayStream relay)
+        if (httpContext.Response.Body is RelayStream relay)
         {
-            relay.BeginEventStream(_options.StreamIdleTimeout, _options.KeepAliveInterval);
-            instrumentation.OpenEventStreams.Add(1);
-            // Headers would otherwise wait for the first event, which may be minutes away.
-            await httpContext.Response.StartAsync(cancellationToken);
+            var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
+            var isEventStream = mediaType is McpHeaders.EventStreamMediaType;
+            // Outcomes (isError, JSON-RPC error codes) are read from the bytes as they pass; a compressed
+            // body would only read as garbage, so it is relayed uninspected.
+            if ((isEventStream || mediaType is McpHeaders.JsonMediaType) && proxyResponse.Content.Headers.ContentEncoding.Count == 0)
+            {
+                relay.Inspect(new JsonRpcResponseInspector(isEventStream, exchange));
+            }
+
+            if (isEventStream)
+            {
+                relay.BeginEventStream(_options.StreamIdleTimeout, _options.KeepAliveInterval);
+                instrumentation.OpenEventStreams.Add(1);
+                // Headers would otherwise wait for the first event, which may be minutes away.
+                await httpContext.Response.StartAsync(cancellationToken);
+            }
         }
 
         return true;

@@ -1,3 +1,5 @@
+using Gateway.Inspection;
+
 namespace Gateway.Proxy;
 
 /// <summary>
@@ -27,6 +29,7 @@ internal sealed class RelayStream : Stream
     private TimeSpan _keepAliveInterval;
     private long _lastWrite;
     private bool _completed;
+    private JsonRpcResponseInspector? _inspector;
 
     public RelayStream(Stream inner, TimeProvider timeProvider, TimeSpan idleTimeout, CancellationToken clientAborted)
     {
@@ -73,9 +76,17 @@ internal sealed class RelayStream : Stream
         }
     }
 
+    /// <summary>
+    /// From now on every relayed byte also goes through <paramref name="inspector"/>, after it was
+    /// written: the client never waits for the inspection (yarp-notes.md: write through, then inspect).
+    /// </summary>
+    public void Inspect(JsonRpcResponseInspector inspector) => _inspector = inspector;
+
     /// <summary>Stops keep-alives; after this returns no comment is written. Call before the response completes.</summary>
     public async ValueTask CompleteAsync()
     {
+        // A plain JSON body's message is reported only once the body is known to be whole.
+        _inspector?.Complete();
         if (_lock is null)
         {
             _completed = true;
@@ -101,6 +112,7 @@ internal sealed class RelayStream : Stream
         if (_lock is null)
         {
             await _inner.WriteAsync(buffer, cancellationToken);
+            _inspector?.Feed(buffer.Span);
             return;
         }
 
@@ -109,6 +121,7 @@ internal sealed class RelayStream : Stream
         {
             await _inner.WriteAsync(buffer, cancellationToken);
             _boundary!.Feed(buffer.Span);
+            _inspector?.Feed(buffer.Span);
             _lastWrite = _timeProvider.GetTimestamp();
         }
         finally

@@ -93,6 +93,12 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
         for (var i = messages.Length - 1; i >= 0; i--)
         {
             var current = messages[i];
+            // "error.type: the JSON-RPC error code, or tool_error when CallToolResult.isError" (semconv mcp.md).
+            var outcome = rejection is null ? exchange.FindResponse(current.IdJson) : null;
+            var responseCode = outcome?.ErrorCode?.ToString(CultureInfo.InvariantCulture);
+            var errorType = rejection is not null
+                ? rejection.Code.ToString(CultureInfo.InvariantCulture)
+                : responseCode ?? (outcome?.IsError == true ? "tool_error" : null);
             if (current.Method is not null && instrumentation.OperationDuration.Enabled)
             {
                 var tags = new TagList
@@ -106,9 +112,9 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
                     tags.Add(GatewayTags.GenAiOperationName, "execute_tool");
                 }
 
-                if (rejection is not null)
+                if (errorType is not null)
                 {
-                    tags.Add(GatewayTags.ErrorType, rejection.Code.ToString(CultureInfo.InvariantCulture));
+                    tags.Add(GatewayTags.ErrorType, errorType);
                 }
 
                 instrumentation.OperationDuration.Record(elapsed, tags);
@@ -118,11 +124,20 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
             {
                 if (rejection is not null)
                 {
-                    var code = rejection.Code.ToString(CultureInfo.InvariantCulture);
-                    activity.SetTag(GatewayTags.ErrorType, code);
-                    activity.SetTag(GatewayTags.RpcResponseStatusCode, code);
+                    activity.SetTag(GatewayTags.ErrorType, errorType);
+                    activity.SetTag(GatewayTags.RpcResponseStatusCode, errorType);
                     activity.SetTag(GatewayTags.GatewayReason, rejection.Reason);
                     activity.SetStatus(ActivityStatusCode.Error, rejection.Message);
+                }
+                else if (errorType is not null)
+                {
+                    activity.SetTag(GatewayTags.ErrorType, errorType);
+                    if (responseCode is not null)
+                    {
+                        activity.SetTag(GatewayTags.RpcResponseStatusCode, responseCode);
+                    }
+
+                    activity.SetStatus(ActivityStatusCode.Error);
                 }
 
                 activity.Stop();
