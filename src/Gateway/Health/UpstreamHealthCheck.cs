@@ -55,14 +55,24 @@ internal sealed class UpstreamHealthCheck(
 
     private async Task<HealthCheckResult> ProbeAndCacheAsync()
     {
-        var result = await ProbeAsync(CancellationToken.None);
-        lock (_gate)
+        try
         {
-            _cached = (result, timeProvider.GetTimestamp());
-            _inFlight = null;
-        }
+            var result = await ProbeAsync(CancellationToken.None);
+            lock (_gate)
+            {
+                _cached = (result, timeProvider.GetTimestamp());
+            }
 
-        return result;
+            return result;
+        }
+        finally
+        {
+            // Whatever happened, the next check probes again: a faulted probe must not be shared forever.
+            lock (_gate)
+            {
+                _inFlight = null;
+            }
+        }
     }
 
     private async Task<HealthCheckResult> ProbeAsync(CancellationToken cancellationToken)

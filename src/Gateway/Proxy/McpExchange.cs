@@ -23,6 +23,9 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     /// <summary>The validated POST body, for GET and DELETE <see langword="null"/>.</summary>
     public McpMessage? Message { get; set; }
 
+    /// <summary>The id to echo in an error about the whole exchange: the single message's, or none for a batch (JSON-RPC 2.0 §5).</summary>
+    public string? SingleMessageIdJson => Message is { IsBatch: false } message ? message.First.IdJson : null;
+
     /// <summary>The validated bytes that were forwarded: a renewed-credential replay sends exactly these again.</summary>
     public ReadOnlyMemory<byte> Body { get; set; }
 

@@ -171,7 +171,7 @@ internal sealed class McpHttpTransformer(
 
     private static async Task RejectAsync(HttpContext httpContext, McpExchange exchange, McpRejection rejection)
     {
-        exchange.Rejection = rejection with { IdJson = exchange.Message is { IsBatch: false } message ? message.First.IdJson : null };
+        exchange.Rejection = rejection with { IdJson = exchange.SingleMessageIdJson };
         await JsonRpcErrorWriter.WriteAsync(httpContext, exchange.Rejection);
     }
 

@@ -126,7 +126,7 @@ internal sealed class McpProxyHandler(
 
         if (McpRequestValidator.CheckSessionIdShape(request, era, out var clientSession) is { } badSession)
         {
-            return badSession with { IdJson = SingleId(exchange) };
+            return badSession with { IdJson = exchange.SingleMessageIdJson };
         }
 
         if (clientSession is not null)
@@ -137,7 +137,7 @@ internal sealed class McpProxyHandler(
             if (upstreamSession is null)
             {
                 return new McpRejection(StatusCodes.Status404NotFound, JsonRpcErrorCodes.SessionNotFound, "session_not_found",
-                    "The session does not exist or belongs to another client; start a new session.") { IdJson = SingleId(exchange) };
+                    "The session does not exist or belongs to another client; start a new session.") { IdJson = exchange.SingleMessageIdJson };
             }
 
             exchange.ClientSessionId = clientSession;
@@ -149,7 +149,7 @@ internal sealed class McpProxyHandler(
         {
             logger.UpstreamCredentialUnavailable(token.Error);
             return new McpRejection(StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.UpstreamCredentialUnavailable,
-                "upstream_credential_unavailable", token.Error) { IdJson = SingleId(exchange) };
+                "upstream_credential_unavailable", token.Error) { IdJson = exchange.SingleMessageIdJson };
         }
 
         exchange.UpstreamToken = token.AccessToken;
@@ -206,7 +206,7 @@ internal sealed class McpProxyHandler(
         {
             var exception = context.GetForwarderErrorFeature()?.Exception;
             logger.ForwardingFailed(error, exception?.GetType().Name ?? "none", failure.StatusCode);
-            await RejectAsync(context, exchange, failure with { IdJson = SingleId(exchange) });
+            await RejectAsync(context, exchange, failure with { IdJson = exchange.SingleMessageIdJson });
         }
     }
 
@@ -216,8 +216,6 @@ internal sealed class McpProxyHandler(
         logger.RequestRejected(rejection.StatusCode, rejection.Reason);
         return JsonRpcErrorWriter.WriteAsync(context, rejection);
     }
-
-    private static string? SingleId(McpExchange exchange) => exchange.Message is { IsBatch: false } message ? message.First.IdJson : null;
 
     private static McpRejection MethodNotAllowed(KeyValuePair<string, string>[] allow, string message) =>
         new(StatusCodes.Status405MethodNotAllowed, JsonRpcErrorCodes.InvalidRequest, "method_not_allowed", message) { Headers = allow };
