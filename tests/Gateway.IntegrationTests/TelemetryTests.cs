@@ -18,7 +18,7 @@ namespace Gateway.IntegrationTests;
 public sealed class TelemetryTests : IDisposable
 {
     private readonly WireMockServer _upstream = WireMockServer.Start();
-    private readonly List<Activity> _spans = [];
+    private readonly SpanRecorder _recorder = new();
     private readonly List<Metric> _metrics = [];
     private readonly GatewayFactory _gateway;
 
@@ -29,7 +29,7 @@ public sealed class TelemetryTests : IDisposable
             .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
         _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, configureServices: services =>
         {
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(_recorder));
             services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
         });
     }
@@ -42,7 +42,7 @@ public sealed class TelemetryTests : IDisposable
         using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var mcp = Assert.Single(_spans, static s => s.Source.Name == "Gateway");
+        var mcp = Assert.Single(_recorder.Spans, static s => s.Source.Name == "Gateway");
         Assert.Equal("tools/call soqlQuery", mcp.DisplayName);
         Assert.Equal(ActivityKind.Server, mcp.Kind);
         Assert.Equal("tools/call", mcp.GetTagItem("mcp.method.name"));
@@ -54,14 +54,14 @@ public sealed class TelemetryTests : IDisposable
         Assert.Equal("http", mcp.GetTagItem("network.protocol.name"));
         Assert.Equal(ActivityStatusCode.Unset, mcp.Status);
 
-        var http = Assert.Single(_spans, s => s.SpanId == mcp.ParentSpanId);
+        var http = await _recorder.WaitForAsync(s => s.SpanId == mcp.ParentSpanId, TestContext.Current.CancellationToken);
         Assert.Equal(ActivityKind.Server, http.Kind);
         Assert.Equal("POST /mcp", http.DisplayName);
-        var upstreamCall = Assert.Single(_spans, static s => s.Kind == ActivityKind.Client);
+        var upstreamCall = Assert.Single(_recorder.Spans, static s => s.Kind == ActivityKind.Client);
         Assert.Equal(mcp.SpanId, upstreamCall.ParentSpanId);
         Assert.Equal(mcp.TraceId, upstreamCall.TraceId);
         // WireMock runs in this process too: its server span continues the same trace.
-        Assert.Contains(_spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == upstreamCall.SpanId);
+        await _recorder.WaitForAsync(s => s.Kind == ActivityKind.Server && s.ParentSpanId == upstreamCall.SpanId, TestContext.Current.CancellationToken);
 
         // W3C trace context travels upstream with the client span's id.
         var traceparent = Assert.Single(_upstream.LogEntries).RequestMessage.Headers!["traceparent"].ToString();
@@ -107,7 +107,7 @@ public sealed class TelemetryTests : IDisposable
         using var rpcError = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"getObjectSchema","arguments":{}}}"""), TestContext.Current.CancellationToken);
         await rpcError.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        var spans = _spans.Where(static s => s.Source.Name == "Gateway").ToList();
+        var spans = _recorder.Spans.Where(static s => s.Source.Name == "Gateway").ToList();
         var tool = Assert.Single(spans, static s => s.DisplayName == "tools/call soqlQuery");
         Assert.Equal("tool_error", tool.GetTagItem("error.type"));
         Assert.Null(tool.GetTagItem("rpc.response.status_code"));
@@ -126,7 +126,7 @@ public sealed class TelemetryTests : IDisposable
         using var list = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":"a-1","method":"tools/list"}"""), TestContext.Current.CancellationToken);
         using var note = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""), TestContext.Current.CancellationToken);
 
-        var spans = _spans.Where(static s => s.Source.Name == "Gateway").ToList();
+        var spans = _recorder.Spans.Where(static s => s.Source.Name == "Gateway").ToList();
         var listSpan = Assert.Single(spans, static s => s.DisplayName == "tools/list");
         Assert.Equal("a-1", listSpan.GetTagItem("jsonrpc.request.id"));
         Assert.Null(listSpan.GetTagItem("gen_ai.tool.name"));
@@ -145,7 +145,7 @@ public sealed class TelemetryTests : IDisposable
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var mcp = Assert.Single(_spans, static s => s.Source.Name == "Gateway");
+        var mcp = Assert.Single(_recorder.Spans, static s => s.Source.Name == "Gateway");
         Assert.Equal("tools/call soqlQuery", mcp.DisplayName);
         Assert.Equal("-32020", mcp.GetTagItem("error.type"));
         Assert.Equal("mcp_method_mismatch", mcp.GetTagItem("gateway.reason"));
@@ -168,8 +168,8 @@ public sealed class TelemetryTests : IDisposable
         using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall, apiKey: null), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.DoesNotContain(_spans, static s => s.Source.Name == "Gateway");
-        var http = Assert.Single(_spans, static s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /mcp");
+        var http = await _recorder.WaitForAsync(static s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /mcp", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(_recorder.Spans, static s => s.Source.Name == "Gateway");
         Assert.Equal("missing_credential", http.GetTagItem("gateway.reason"));
         Assert.Equal("-32001", http.GetTagItem("error.type"));
     }
@@ -183,7 +183,11 @@ public sealed class TelemetryTests : IDisposable
         using var ready = await client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-        Assert.DoesNotContain(_spans, static s => s.Kind == ActivityKind.Server);
+        // A traced request afterwards: once its span has ended, the health requests' would have too.
+        using var traced = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+        await _recorder.WaitForAsync(static s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /mcp", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(_recorder.Spans, static s => s.DisplayName.Contains("healthz", StringComparison.Ordinal)
+            || (s.GetTagItem("url.path") as string)?.StartsWith("/healthz", StringComparison.Ordinal) == true);
     }
 
     private static List<(Dictionary<string, object?> Tags, double Sum)> Points(Metric metric)
