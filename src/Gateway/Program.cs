@@ -5,11 +5,13 @@ using Gateway.Hosting;
 using Gateway.Inbound;
 using Gateway.Mcp;
 using Gateway.Proxy;
+using Gateway.State;
 using Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayHosting();
+builder.AddGatewayState();
 builder.AddGatewayTelemetry();
 builder.AddGatewayInboundAuth();
 builder.AddGatewayMcp();

@@ -1,3 +1,4 @@
+using Gateway.Credentials;
 using Gateway.Health;
 using Gateway.Mcp;
 using Gateway.Proxy;
@@ -11,6 +12,7 @@ public static class GatewayEndpoints
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapGatewayHealth();
+        app.MapGatewayConnect();
 
         var path = app.Services.GetRequiredService<IOptions<McpOptions>>().Value.Path;
         // Resolved per request (a singleton lookup) so that every option is validated together at start-up.

@@ -30,6 +30,8 @@ internal sealed class GatewayInstrumentation : IDisposable
             description: "SSE responses currently being relayed.");
         RelayedBytes = _meter.CreateCounter<long>("gateway.relay.bytes", unit: "By",
             description: "Response bytes relayed from the upstream to clients.");
+        TokenRefreshes = _meter.CreateCounter<long>("gateway.token.refreshes", unit: "{refresh}",
+            description: "Upstream token requests (refresh, client credentials) by outcome: succeeded, invalid_grant, transient, refused, store_failed.");
     }
 
     public ActivitySource ActivitySource { get; } = new(Name);
@@ -43,6 +45,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public UpDownCounter<long> OpenEventStreams { get; }
 
     public Counter<long> RelayedBytes { get; }
+
+    public Counter<long> TokenRefreshes { get; }
 
     public void Dispose()
     {

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Credentials;
+
+/// <summary>
+/// Salesforce's OAuth endpoints through Duende.IdentityModel: the protocol is the library's, this
+/// class only reads Salesforce's extra fields and sorts failures into <see cref="TokenOutcome"/>.
+/// </summary>
+internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOptions<UpstreamCredentialOptions> options)
+{
+    public const string HttpClientName = "Gateway.SalesforceOAuth";
+
+    private readonly UpstreamCredentialOptions _options = options.Value;
+
+    public Uri AuthorizeEndpoint => Endpoint("authorize");
+
+    public Task<SalesforceTokens> ExchangeCodeAsync(string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken) =>
+        SendAsync(static (client, state, ct) => client.RequestAuthorizationCodeTokenAsync(state, ct), new AuthorizationCodeTokenRequest
+        {
+            Address = Endpoint("token").AbsoluteUri,
+            ClientId = _options.ClientId!,
+            ClientSecret = _options.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            Code = code,
+            CodeVerifier = codeVerifier,
+            RedirectUri = redirectUri,
+        }, cancellationToken);
+
+    public Task<SalesforceTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
+        SendAsync(static (client, state, ct) => client.RequestRefreshTokenAsync(state, ct), new RefreshTokenRequest
+        {
+            Address = Endpoint("token").AbsoluteUri,
+            ClientId = _options.ClientId!,
+            ClientSecret = _options.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            RefreshToken = refreshToken,
+        }, cancellationToken);
+
+    public Task<SalesforceTokens> ClientCredentialsAsync(CancellationToken cancellationToken) =>
+        SendAsync(static (client, state, ct) => client.RequestClientCredentialsTokenAsync(state, ct), new ClientCredentialsTokenRequest
+        {
+            Address = Endpoint("token").AbsoluteUri,
+            ClientId = _options.ClientId!,
+            ClientSecret = _options.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        }, cancellationToken);
+
+    /// <summary>Revokes a refresh token, which revokes the grant and its access tokens (reference/domain.md §2.5).</summary>
+    public async Task<SalesforceTokens> RevokeAsync(string token, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        using var response = await client.RevokeTokenAsync(new TokenRevocationRequest
+        {
+            Address = Endpoint("revoke").AbsoluteUri,
+            ClientId = _options.ClientId!,
+            ClientSecret = _options.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            Token = token,
+        }, cancellationToken);
+        return response.IsError ? Classify(response, response.Error) : new SalesforceTokens(TokenOutcome.Succeeded) { AccessToken = "" };
+    }
+
+    /// <summary>Salesforce's introspection <c>exp</c> for a token that is not a JWT, or null.</summary>
+    public async Task<DateTimeOffset?> IntrospectExpiryAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        using var response = await client.IntrospectTokenAsync(new TokenIntrospectionRequest
+        {
+            Address = Endpoint("introspect").AbsoluteUri,
+            ClientId = _options.ClientId!,
+            ClientSecret = _options.ClientSecret,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            Token = accessToken,
+            TokenTypeHint = "access_token",
+        }, cancellationToken);
+        return !response.IsError && response.IsActive && response.Json is { } json
+            && json.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+    }
+
+    private async Task<SalesforceTokens> SendAsync<TRequest>(
+        Func<HttpClient, TRequest, CancellationToken, Task<TokenResponse>> send, TRequest request, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        using var response = await send(client, request, cancellationToken);
+        if (response.IsError)
+        {
+            return Classify(response, response.Error, response.ErrorDescription);
+        }
+
+        if (string.IsNullOrEmpty(response.AccessToken))
+        {
+            return new SalesforceTokens(TokenOutcome.Refused) { Error = "no_access_token", ErrorDescription = "The token response carried no access_token." };
+        }
+
+        return new SalesforceTokens(TokenOutcome.Succeeded)
+        {
+            AccessToken = response.AccessToken,
+            RefreshToken = response.RefreshToken is { Length: > 0 } refresh ? refresh : null,
+            ExpiresIn = response.ExpiresIn > 0 ? TimeSpan.FromSeconds(response.ExpiresIn) : null,
+            IssuedAt = IssuedAt(response.Json),
+            InstanceUrl = response.TryGet("instance_url"),
+            IdentityUrl = response.TryGet("id"),
+            Scope = response.Scope,
+        };
+    }
+
+    private HttpClient CreateClient()
+    {
+        var client = httpClients.CreateClient(HttpClientName);
+        client.Timeout = _options.TokenRequestTimeout;
+        return client;
+    }
+
+    private Uri Endpoint(string name) => new(new Uri(_options.LoginUrl), "/services/oauth2/" + name);
+
+    /// <summary>
+    /// Sorts a failure (reference/domain.md §2.4): <c>invalid_grant</c> is terminal; 5xx, timeouts,
+    /// connection failures and <c>rate_limit_exceeded</c> are transient; anything else is a refusal.
+    /// </summary>
+    private static SalesforceTokens Classify(ProtocolResponse response, string? error, string? description = null)
+    {
+        var outcome = response.ErrorType switch
+        {
+            ResponseErrorType.Exception => TokenOutcome.Transient,
+            _ when error == "invalid_grant" => TokenOutcome.InvalidGrant,
+            _ when error == "rate_limit_exceeded" => TokenOutcome.Transient,
+            _ when response.HttpStatusCode is HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => TokenOutcome.Transient,
+            _ => TokenOutcome.Refused,
+        };
+        var code = response.ErrorType switch
+        {
+            ResponseErrorType.Exception => response.Exception is TaskCanceledException or TimeoutException ? "timeout" : "connection_failed",
+            ResponseErrorType.Http when string.IsNullOrEmpty(error) || error == response.HttpErrorReason => "http_" + ((int)response.HttpStatusCode).ToString(CultureInfo.InvariantCulture),
+            _ => error ?? "unknown_error",
+        };
+        return new SalesforceTokens(outcome) { Error = code, ErrorDescription = description };
+    }
+
+    /// <summary>Salesforce sends <c>issued_at</c> in milliseconds, as a string, despite documenting seconds (§2.1).</summary>
+    private static DateTimeOffset? IssuedAt(JsonElement? json)
+    {
+        if (json is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("issued_at", out var value))
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        // Ten digits are seconds until the year 2286; thirteen are milliseconds.
+        return number >= 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(number) : DateTimeOffset.FromUnixTimeSeconds(number);
+    }
+}
