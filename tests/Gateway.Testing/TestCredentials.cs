@@ -13,8 +13,9 @@ public static class TestCredentials
     public const string BobApiKey = "bob-key-SECRET-0d84e6b5";
     public const string CarolBearerToken = "carol-bearer-SECRET-5c2e07aa";
     public const string UpstreamToken = "upstream-token-SECRET-91b7d3e4";
+    public const string AdminKey = "admin-key-SECRET-3e9a5f1c";
 
-    public static IReadOnlyList<string> AllSecrets { get; } = [AliceApiKey, BobApiKey, CarolBearerToken, UpstreamToken];
+    public static IReadOnlyList<string> AllSecrets { get; } = [AliceApiKey, BobApiKey, CarolBearerToken, UpstreamToken, AdminKey];
 
     public static string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

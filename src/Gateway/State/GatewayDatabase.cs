@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.State;
@@ -11,18 +12,20 @@ internal sealed class GatewayDatabase
 {
     private readonly Func<GatewayDbContext> _create;
 
-    public GatewayDatabase(IOptions<StateOptions> options, IHostEnvironment environment)
+    public GatewayDatabase(IOptions<StateOptions> options, IHostEnvironment environment, IEnumerable<IInterceptor> interceptors)
     {
+        // Interceptors registered in DI (diagnostics, fault injection in tests) apply to every context.
+        IInterceptor[] registered = [.. interceptors];
         var state = options.Value;
         Provider = state.Provider;
         switch (state.Provider)
         {
             case StateProvider.PostgreSql:
-                var postgres = new DbContextOptionsBuilder<PostgresGatewayDbContext>().UseNpgsql(state.ConnectionString).Options;
+                var postgres = new DbContextOptionsBuilder<PostgresGatewayDbContext>().UseNpgsql(state.ConnectionString).AddInterceptors(registered).Options;
                 _create = () => new PostgresGatewayDbContext(postgres);
                 break;
             default:
-                var sqlite = new DbContextOptionsBuilder<SqliteGatewayDbContext>().UseSqlite(SqliteConnectionString(state, environment)).Options;
+                var sqlite = new DbContextOptionsBuilder<SqliteGatewayDbContext>().UseSqlite(SqliteConnectionString(state, environment)).AddInterceptors(registered).Options;
                 _create = () => new SqliteGatewayDbContext(sqlite);
                 break;
         }
