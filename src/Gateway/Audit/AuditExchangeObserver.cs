@@ -26,6 +26,7 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamO
         var common = AuditEventInput.FromHttpContext(context) with
         {
             Principal = exchange.Principal,
+            UpstreamIdentity = exchange.UpstreamAccount is { } account ? new UpstreamIdentity(account.UserId, account.OrganizationId, null) : null,
             ProtocolVersion = exchange.ProtocolVersion,
             ClientSessionId = exchange.ClientSessionId,
             UpstreamEndpoint = upstream.Value.Endpoint,

@@ -27,9 +27,12 @@ internal sealed record GrantSnapshot
     /// <summary>Why the grant needs an operator (e.g. Salesforce's <c>invalid_grant</c> description).</summary>
     public string? Problem { get; init; }
 
-    public string? UserId { get; init; }
+    public string? UserId => Account?.UserId;
 
-    public string? OrganizationId { get; init; }
+    public string? OrganizationId => Account?.OrganizationId;
+
+    /// <summary>Built once per snapshot, so the hot path hands it out without allocating.</summary>
+    public UpstreamAccount? Account { get; init; }
 
     /// <summary>When this process last read the grant from the store.</summary>
     public DateTimeOffset LoadedAt { get; init; }

@@ -64,7 +64,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         if (snapshot.AccessToken is { } token && now < snapshot.ExpiresAt - _options.RefreshBefore)
         {
             // The hot path: memory only.
-            return new(UpstreamCredentialResult.Success(token));
+            return new(UpstreamCredentialResult.Success(token, snapshot.Account));
         }
 
         if (snapshot.IsUsable(now))
@@ -75,7 +75,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
                 _ = RefreshAsync(rejectedToken: null);
             }
 
-            return new(UpstreamCredentialResult.Success(snapshot.AccessToken!));
+            return new(UpstreamCredentialResult.Success(snapshot.AccessToken!, snapshot.Account));
         }
 
         return WaitForTokenAsync(snapshot, now, cancellationToken);
@@ -225,7 +225,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
 
         var refreshed = await RefreshAsync(rejectedToken: null).WaitAsync(cancellationToken);
         return refreshed.IsUsable(_time.GetUtcNow())
-            ? UpstreamCredentialResult.Success(refreshed.AccessToken!)
+            ? UpstreamCredentialResult.Success(refreshed.AccessToken!, refreshed.Account)
             : UpstreamCredentialResult.Failure(Explain(refreshed));
     }
 
@@ -446,8 +446,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         LastRefreshOutcome = row.LastRefreshOutcome,
         NextRefreshAt = row.ReconnectReason is null && row.AccessTokenExpiresAt is { } expires ? expires - _options.RefreshBefore : null,
         Problem = row.ReconnectReason,
-        UserId = row.UserId,
-        OrganizationId = row.OrganizationId,
+        Account = row.UserId is null && row.OrganizationId is null ? null : new UpstreamAccount(row.UserId, row.OrganizationId),
         LoadedAt = now,
         Failures = failures,
     };

@@ -6,13 +6,17 @@ namespace Gateway.Credentials;
 /// </summary>
 public readonly record struct UpstreamCredentialResult
 {
-    private UpstreamCredentialResult(string? accessToken, string? error)
+    private UpstreamCredentialResult(string? accessToken, string? error, UpstreamAccount? account)
     {
         AccessToken = accessToken;
         Error = error;
+        Account = account;
     }
 
     public string? AccessToken { get; }
+
+    /// <summary>The Salesforce user and org the token acts as, when the grant says (for the audit trail).</summary>
+    public UpstreamAccount? Account { get; }
 
     /// <summary>Why no token is available, in words safe to show a client (never a secret).</summary>
     public string? Error { get; }
@@ -21,10 +25,13 @@ public readonly record struct UpstreamCredentialResult
     [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => AccessToken is not null;
 
-    public static UpstreamCredentialResult Success(string accessToken) => new(accessToken, null);
+    public static UpstreamCredentialResult Success(string accessToken, UpstreamAccount? account = null) => new(accessToken, null, account);
 
-    public static UpstreamCredentialResult Failure(string error) => new(null, error);
+    public static UpstreamCredentialResult Failure(string error) => new(null, error, null);
 }
+
+/// <summary>The upstream identity a token acts as: Salesforce's user and org ids, never a secret.</summary>
+public sealed record UpstreamAccount(string? UserId, string? OrganizationId);
 
 /// <summary>What readiness reports about the upstream credential. Never carries a secret.</summary>
 public sealed record UpstreamCredentialStatus(bool Usable, string Mode, string Description)

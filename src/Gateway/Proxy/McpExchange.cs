@@ -38,6 +38,9 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     /// <summary>The bearer token presented upstream for this exchange. A secret: never logged.</summary>
     public string? UpstreamToken { get; set; }
 
+    /// <summary>The Salesforce user and org the upstream token acts as, when known.</summary>
+    public Gateway.Credentials.UpstreamAccount? UpstreamAccount { get; set; }
+
     /// <summary>Why the gateway refused or failed the exchange, when it did.</summary>
     public McpRejection? Rejection { get; set; }
 

@@ -153,6 +153,7 @@ internal sealed class McpProxyHandler(
         }
 
         exchange.UpstreamToken = token.AccessToken;
+        exchange.UpstreamAccount = token.Account;
         return null;
     }
 

@@ -21,7 +21,8 @@ internal sealed class OAuthGateway : IDisposable
     {
         Time = time ?? new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
         Stub = stub ?? new SalesforceOAuthStub(Time);
-        Upstream.Given(Request.Create().WithPath("/mcp").UsingPost()).RespondWith(Response.Create().WithStatusCode(200)
+        // Priority 10: tests add their own answers at a higher priority (lower number).
+        Upstream.Given(Request.Create().WithPath("/mcp").UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{"content":[]}}"""));
         var all = new Dictionary<string, string?>
         {
