@@ -5,7 +5,10 @@
 #   nginx          nginx as a plain keep-alive reverse proxy in front of it
 #   bare           a bare YARP IHttpForwarder in front of it (BareForwarder/)
 #   gateway        src/Gateway in front of it
-#   gateway+extra  a second gateway with GATEWAY_EXTRA_ENV applied (only when that is set)
+#   gateway+extra  a second gateway with GATEWAY_EXTRA_ENV applied (only when that is set); the
+#                  placeholders {STATE_DIR} and {UPSTREAM_ORIGIN} are replaced in its values. The
+#                  upstream also answers Salesforce's token endpoint (/services/oauth2/token) with a
+#                  Salesforce-shaped response, so the OAuth modes can be measured (README beside this).
 # Closed loop (wrk): requests/s, p50, p99. Fixed rate (h2load --rps): p50, p99 and the p99 added
 # over direct. See README.md beside this script for the knobs and how to read the output.
 set -euo pipefail
@@ -190,6 +193,11 @@ printf '%s' "$body" >"$body_file"
 # The fixed upstream answers id 1, so the initialize request uses id 1 too.
 printf '%s' "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"$protocol_version\",\"capabilities\":{},\"clientInfo\":{\"name\":\"gateway-overhead-bench\",\"version\":\"1.0.0\"}}}" >"$init_file"
 fixed_result='{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"ok"}],"isError":false}}'
+# A Salesforce token response (no expires_in; issued_at in ms) whose JWT access token expires in
+# 2100: the gateway reads exp and serves the token from memory for the whole run.
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+bench_jwt="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url).$(printf '%s' '{"sub":"005000000000001AAA","exp":4102444800,"iat":1700000000}' | b64url).$(printf 'bench-signature' | b64url)"
+token_response="{\"access_token\":\"$bench_jwt\",\"instance_url\":\"http://127.0.0.1\",\"id\":\"http://127.0.0.1/id/00D000000000001AAA/005000000000001AAA\",\"token_type\":\"Bearer\",\"issued_at\":\"1700000000000\",\"signature\":\"c2ln\"}"
 
 # ---------------------------------------------------------------------------------------------
 # Build
@@ -268,6 +276,10 @@ start_nginx direct "$UPSTREAM_WORKERS" "    server {
             add_header Mcp-Session-Id $upstream_session_id always;
             return 200 '$fixed_result';
         }
+        location = /services/oauth2/token {
+            default_type application/json;
+            return 200 '$token_response';
+        }
     }"
 url[direct]="http://127.0.0.1:${port[direct]}/mcp"
 session[direct]="$upstream_session_id"
@@ -322,6 +334,8 @@ start_gateway() {
   local name="$1" state="$work/$1-state"
   shift
   mkdir -p "$state"
+  local -a extra=("${@//\{STATE_DIR\}/$state}")
+  extra=("${extra[@]//\{UPSTREAM_ORIGIN\}/http://127.0.0.1:${port[direct]}}")
   free_port
   port[$name]="$REPLY"
   start_dotnet "$name" "$gateway_dll" \
@@ -334,7 +348,7 @@ start_gateway() {
     Gateway__Inbound__ApiKeys__0__Id=bench \
     Gateway__Inbound__ApiKeys__0__Sha256="$api_key_sha256" \
     Gateway__State__DataDirectory="$state" \
-    "${@//\{STATE_DIR\}/$state}"
+    "${extra[@]}"
   url[$name]="http://127.0.0.1:${port[$name]}/mcp"
   wait_ready "$name" "http://127.0.0.1:${port[$name]}/healthz/live"
 
