@@ -19,48 +19,36 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
     public Uri AuthorizeEndpoint => Endpoint("authorize");
 
     public Task<SalesforceTokens> ExchangeCodeAsync(string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestAuthorizationCodeTokenAsync(state, ct), new AuthorizationCodeTokenRequest
+        SendAsync(static (client, state, ct) => client.RequestAuthorizationCodeTokenAsync(state, ct), Client(new AuthorizationCodeTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
-            ClientId = _options.ClientId!,
-            ClientSecret = _options.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
             Code = code,
             CodeVerifier = codeVerifier,
             RedirectUri = redirectUri,
-        }, cancellationToken);
+        }), cancellationToken);
 
     public Task<SalesforceTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestRefreshTokenAsync(state, ct), new RefreshTokenRequest
+        SendAsync(static (client, state, ct) => client.RequestRefreshTokenAsync(state, ct), Client(new RefreshTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
-            ClientId = _options.ClientId!,
-            ClientSecret = _options.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
             RefreshToken = refreshToken,
-        }, cancellationToken);
+        }), cancellationToken);
 
     public Task<SalesforceTokens> ClientCredentialsAsync(CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestClientCredentialsTokenAsync(state, ct), new ClientCredentialsTokenRequest
+        SendAsync(static (client, state, ct) => client.RequestClientCredentialsTokenAsync(state, ct), Client(new ClientCredentialsTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
-            ClientId = _options.ClientId!,
-            ClientSecret = _options.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-        }, cancellationToken);
+        }), cancellationToken);
 
     /// <summary>Revokes a refresh token, which revokes the grant and its access tokens (reference/domain.md §2.5).</summary>
     public async Task<SalesforceTokens> RevokeAsync(string token, CancellationToken cancellationToken)
     {
         using var client = CreateClient();
-        using var response = await client.RevokeTokenAsync(new TokenRevocationRequest
+        using var response = await client.RevokeTokenAsync(Client(new TokenRevocationRequest
         {
             Address = Endpoint("revoke").AbsoluteUri,
-            ClientId = _options.ClientId!,
-            ClientSecret = _options.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
             Token = token,
-        }, cancellationToken);
+        }), cancellationToken);
         return response.IsError ? Classify(response, response.Error) : new SalesforceTokens(TokenOutcome.Succeeded) { AccessToken = "" };
     }
 
@@ -68,15 +56,12 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
     public async Task<DateTimeOffset?> IntrospectExpiryAsync(string accessToken, CancellationToken cancellationToken)
     {
         using var client = CreateClient();
-        using var response = await client.IntrospectTokenAsync(new TokenIntrospectionRequest
+        using var response = await client.IntrospectTokenAsync(Client(new TokenIntrospectionRequest
         {
             Address = Endpoint("introspect").AbsoluteUri,
-            ClientId = _options.ClientId!,
-            ClientSecret = _options.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
             Token = accessToken,
             TokenTypeHint = "access_token",
-        }, cancellationToken);
+        }), cancellationToken);
         return !response.IsError && response.IsActive && response.Json is { } json
             && json.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
@@ -108,6 +93,18 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
             IdentityUrl = response.TryGet("id"),
             Scope = response.Scope,
         };
+    }
+
+    /// <summary>
+    /// The External Client App's credentials in the form body: a PKCE public client has no secret, so
+    /// HTTP Basic (Duende's default) would send an empty one; Salesforce accepts either (domain.md §2.1).
+    /// </summary>
+    private T Client<T>(T request) where T : ProtocolRequest
+    {
+        request.ClientId = _options.ClientId!;
+        request.ClientSecret = _options.ClientSecret;
+        request.ClientCredentialStyle = ClientCredentialStyle.PostBody;
+        return request;
     }
 
     private HttpClient CreateClient()
