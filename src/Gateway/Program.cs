@@ -21,5 +21,11 @@ builder.AddGatewayHealth();
 builder.AddGatewayAudit();
 
 var app = builder.Build();
+if (ConnectCommand.TryRun(app, args, out var exitCode))
+{
+    return exitCode;
+}
+
 app.MapGateway();
 app.Run();
+return 0;

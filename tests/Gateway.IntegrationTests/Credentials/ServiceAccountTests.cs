@@ -333,6 +333,50 @@ public sealed class ServiceAccountTests
         }
     }
 
+    [Fact]
+    public async Task HeadlessConnect_PrintsTheAuthorizeUrl_TakesBackTheRedirect_AndStoresTheGrant()
+    {
+        using var gateway = new OAuthGateway(settings: new Dictionary<string, string?> { ["Gateway:Upstream:Credential:Connect:PublicBaseUrl"] = "https://gateway.example.com" });
+        using var output = new StringWriter();
+        using var input = new BrowserReturningTo(output, static state => $"https://gateway.example.com/connect/salesforce/callback?code={SalesforceOAuthStub.ValidCode}&state={state}");
+
+        var exitCode = await Gateway.Credentials.ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
+        using var call = await gateway.ToolsCallAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"user {SalesforceOAuthStub.UserId} of org {SalesforceOAuthStub.OrganizationId}", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("https://gateway.example.com/connect/salesforce/callback", gateway.Stub.LastRedirectUri);
+        Assert.Equal(System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(gateway.Stub.LastCodeVerifier!))), input.Query["code_challenge"]);
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+    }
+
+    [Fact]
+    public async Task HeadlessConnect_WithAnotherState_StoresNothing()
+    {
+        using var gateway = new OAuthGateway(settings: new Dictionary<string, string?> { ["Gateway:Upstream:Credential:Connect:PublicBaseUrl"] = "https://gateway.example.com" });
+        using var output = new StringWriter();
+        using var input = new BrowserReturningTo(output, static _ => $"https://gateway.example.com/connect/salesforce/callback?code={SalesforceOAuthStub.ValidCode}&state=forged");
+
+        var exitCode = await Gateway.Credentials.ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("does not match", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, gateway.Stub.CodeExchanges);
+    }
+
+    /// <summary>The operator: reads the printed authorize URL, "logs in", pastes back where the browser landed.</summary>
+    private sealed class BrowserReturningTo(StringWriter printed, Func<string, string> redirect) : TextReader
+    {
+        public Dictionary<string, string> Query { get; private set; } = [];
+
+        public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            var authorize = printed.ToString().Split('\n').Select(static l => l.Trim()).First(static l => l.Contains("/services/oauth2/authorize?", StringComparison.Ordinal));
+            Query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(authorize).Query).ToDictionary(static q => q.Key, static q => q.Value.ToString());
+            return new(redirect(Uri.EscapeDataString(Query["state"])));
+        }
+    }
+
     /// <summary>Fails every write of a refreshed grant while armed, as a full disk or a failed-over database would.</summary>
     private sealed class FailingGrantWrites : SaveChangesInterceptor
     {
