@@ -214,11 +214,13 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
 
     private async ValueTask<UpstreamCredentialResult> WaitForTokenAsync(GrantSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // No valid token. Known-bad states answer at once (no retry storm): the scheduler re-reads the
-        // store and retries on its own clock.
-        if (snapshot.State == GrantState.NeedsReconnect
-            || (snapshot.State == GrantState.NotConnected && _options.Mode == UpstreamCredentialMode.ServiceAccount)
-            || (snapshot.NextRefreshAt is { } next && next > now && snapshot.Failures > 0))
+        // No valid token. Known-bad states answer at once (no retry storm). A grant waiting for an
+        // operator is re-read from the store at most once per ReconnectCheckInterval (a reconnect may
+        // have happened through another replica); that read never calls the token endpoint.
+        var waitsForOperator = snapshot.State == GrantState.NeedsReconnect
+            || (snapshot.State == GrantState.NotConnected && _options.Mode == UpstreamCredentialMode.ServiceAccount);
+        if ((waitsForOperator && now - snapshot.LoadedAt < _options.ReconnectCheckInterval)
+            || (!waitsForOperator && snapshot.NextRefreshAt is { } next && next > now && snapshot.Failures > 0))
         {
             return UpstreamCredentialResult.Failure(Explain(snapshot));
         }
