@@ -24,6 +24,9 @@ public sealed class StandInOptions
     /// </summary>
     public bool Stateless { get; set; }
 
+    /// <summary>The Salesforce-like OAuth authority on the same host (off by default).</summary>
+    public StandInAuthorityOptions Authority { get; } = new();
+
     /// <summary>Store SSE events in memory so a session client can resume with <c>Last-Event-ID</c>. Ignored when <see cref="Stateless"/>.</summary>
     public bool EnableResumability { get; set; } = true;
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using System.Text.Json.Nodes;
 using ModelContextProtocol.AspNetCore;
 
@@ -30,6 +31,10 @@ public static class StandInServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<SObjectStore>();
+        if (options.Authority.Enabled)
+        {
+            builder.AddStandInAuthority(options.Authority);
+        }
 
         var mcp = builder.Services.AddMcpServer(server => server.ServerInfo = new() { Name = "salesforce-stand-in", Version = "1.0.0" })
             // Salesforce hands out Mcp-Session-Id on initialize; 2026-07-28 clients get the stateless path.
@@ -48,6 +53,11 @@ public static class StandInServer
         }
 
         var app = builder.Build();
+        if (options.Authority.Enabled)
+        {
+            app.MapStandInAuthority(options.Authority);
+        }
+
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
@@ -63,7 +73,8 @@ public static class StandInServer
                 return;
             }
 
-            if (!TryAuthenticate(context.Request, options, out var user))
+            if (!TryAuthenticate(context.Request, options, out var user)
+                && !(options.Authority.Enabled && (user = await AuthenticateJwtAsync(context, options.Authority)) is not null))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
                 await WriteJsonAsync(context, StatusCodes.Status401Unauthorized, """[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]""");
@@ -90,6 +101,23 @@ public static class StandInServer
         }
 
         return new Uri(address, options.McpPath);
+    }
+
+    /// <summary>An access token of the stand-in's own authority: a valid JWT, not expired by its clock, not revoked.</summary>
+    private static async Task<StandInUser?> AuthenticateJwtAsync(HttpContext context, StandInAuthorityOptions authority)
+    {
+        var result = await context.AuthenticateAsync(OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        return result.Succeeded && result.Principal.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value == authority.User.UserId
+            ? authority.User
+            : null;
+    }
+
+    /// <summary>The authority's base URL of a started stand-in: its OAuth endpoints are under <c>/services/oauth2/</c>.</summary>
+    public static Uri GetAuthorityBaseUri(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = new Uri(app.Urls.First());
+        return address.Port == 0 ? throw new InvalidOperationException("The stand-in is not listening yet; call StartAsync first.") : new Uri(address.GetLeftPart(UriPartial.Authority));
     }
 
     private static bool TryAuthenticate(HttpRequest request, StandInOptions options, out StandInUser? user)

@@ -1,0 +1,43 @@
+namespace SalesforceStandIn;
+
+/// <summary>
+/// The stand-in's Salesforce-like OAuth authority (<see cref="StandInOptions.Authority"/>): authorization
+/// code + PKCE, refresh with rotation and reuse detection, client credentials, revocation — with
+/// Salesforce's token response shape (no <c>expires_in</c>, <c>issued_at</c> in milliseconds, JWT access
+/// tokens whose <c>exp</c> is the real expiry).
+/// </summary>
+public sealed class StandInAuthorityOptions
+{
+    /// <summary>Serve the authority. Off by default: the MCP endpoint then accepts only <see cref="StandInOptions.AcceptedTokens"/>.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The public (PKCE) client the gateway's connect flow uses; no secret.</summary>
+    public string PublicClientId { get; set; } = "gateway-sandbox";
+
+    /// <summary>The redirect URIs the public client may use, matched exactly.</summary>
+    public IList<string> RedirectUris { get; } = [];
+
+    /// <summary>The confidential client of the client credentials flow.</summary>
+    public string ConfidentialClientId { get; set; } = "gateway-cc";
+
+    /// <summary>Its secret. A sandbox value: never a real one.</summary>
+    public string ConfidentialClientSecret { get; set; } = "sandbox-client-secret";
+
+    /// <summary>Who /authorize approves without a login page, and who the client credentials flow runs as.</summary>
+    public StandInUser User { get; set; } = new("005000000000001AAA", "00D000000000001AAA", "sandbox.user@example.com", "Sandbox User");
+
+    /// <summary>How long access tokens live (their JWT <c>exp</c>). Default 30 minutes.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Issue a new refresh token on every refresh and retire the old one (ECA "Enable Refresh Token Rotation").</summary>
+    public bool RefreshTokenRotation { get; set; } = true;
+
+    /// <summary>
+    /// Replaying a rotated-out refresh token revokes the whole grant, as Salesforce does
+    /// (reference/domain.md §2.3). Off: a short grace period lets a replay through.
+    /// </summary>
+    public bool ReuseDetection { get; set; } = true;
+
+    /// <summary>The authority's clock, for issuing and checking tokens (tests pass a fake one).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using Gateway.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using SalesforceStandIn;
+
+namespace Gateway.EndToEndTests;
+
+/// <summary>
+/// The whole Salesforce credential cycle on loopback TCP against the stand-in's OpenIddict authority
+/// (Salesforce's shapes: no expires_in, JWT access tokens, rotation with reuse detection): an operator
+/// connects through the gateway, an MCP C# SDK client works through it, the token expires mid-session.
+/// The stand-in's authority and the gateway share one fake clock.
+/// </summary>
+public sealed class TokenLifecycleTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(10);
+    private readonly TimerWatchingTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private WebApplication _standIn = null!;
+    private GatewayFactory _gateway = null!;
+
+    private StandInAuthority Authority => _standIn.Services.GetRequiredService<StandInAuthority>();
+
+    public async ValueTask InitializeAsync()
+    {
+        var options = new StandInOptions { Url = "http://127.0.0.1:0" };
+        options.Authority.Enabled = true;
+        options.Authority.AccessTokenLifetime = s_lifetime;
+        options.Authority.TimeProvider = _time;
+        _standIn = StandInServer.Create(options);
+        await _standIn.StartAsync();
+        _gateway = new GatewayFactory(_standIn.GetMcpEndpoint(options), new Dictionary<string, string?>
+        {
+            ["Gateway:Upstream:Credential:Mode"] = "ServiceAccount",
+            ["Gateway:Upstream:Credential:StaticToken"] = null,
+            ["Gateway:Upstream:Credential:LoginUrl"] = _standIn.GetAuthorityBaseUri().ToString(),
+            ["Gateway:Upstream:Credential:ClientId"] = options.Authority.PublicClientId,
+            ["Gateway:Upstream:Credential:RefreshBefore"] = "00:01:00",
+        }, timeProvider: _time, useKestrel: true);
+        await Authority.AllowRedirectUriAsync(new Uri(_gateway.KestrelAddress, "/connect/salesforce/callback"));
+    }
+
+    [Fact]
+    public async Task AccessTokenExpiresMidSession_TheSameMcpSessionKeepsWorking_AfterOneRefresh()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await ConnectAsOperatorAsync();
+        await using var client = await McpAsync(cancellationToken);
+        var sessionId = client.SessionId;
+        var before = await client.CallToolAsync("getUserInfo", cancellationToken: cancellationToken);
+
+        _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+        var after = await client.CallToolAsync("getUserInfo", cancellationToken: cancellationToken);
+        var listed = await client.ListToolsAsync(cancellationToken: cancellationToken);
+
+        Assert.NotEqual(true, before.IsError);
+        Assert.NotEqual(true, after.IsError);
+        Assert.Contains("sandbox.user@example.com", Text(after), StringComparison.Ordinal);
+        Assert.NotEmpty(listed);
+        Assert.NotNull(sessionId);
+        Assert.Equal(sessionId, client.SessionId);
+        Assert.Equal(1, Authority.CodeExchanges);
+        Assert.Equal(1, Authority.Refreshes);
+        Assert.Equal(0, Authority.RefreshFailures);
+    }
+
+    [Fact]
+    public async Task RevokedGrant_ReadinessAndClientsSayReconnect_AndReconnectingRestoresService()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await ConnectAsOperatorAsync();
+        await Authority.RevokeAllGrantsAsync();
+        _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+        using var http = new HttpClient { BaseAddress = _gateway.KestrelAddress };
+
+        using var refused = await http.SendAsync(ToolsCall(), cancellationToken);
+        var refusedBody = await refused.Content.ReadAsStringAsync(cancellationToken);
+        using var ready = await http.GetAsync("/healthz/ready", cancellationToken);
+        var readyBody = await ready.Content.ReadAsStringAsync(cancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("reconnect the gateway", refusedBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("invalid_grant", readyBody, StringComparison.Ordinal);
+        Assert.Equal(1, Authority.RefreshFailures);
+
+        await ConnectAsOperatorAsync();
+        await using var client = await McpAsync(cancellationToken);
+        var restored = await client.CallToolAsync("getUserInfo", cancellationToken: cancellationToken);
+
+        Assert.NotEqual(true, restored.IsError);
+        Assert.Equal(2, Authority.CodeExchanges);
+        Assert.Equal(1, Authority.Refreshes);
+    }
+
+    /// <summary>The operator's browser: /connect/salesforce → the authority approves → the gateway's callback.</summary>
+    private async Task ConnectAsOperatorAsync()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = _gateway.KestrelAddress,
+        };
+        using var page = await browser.GetAsync("/connect/salesforce", TestContext.Current.CancellationToken);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(page.StatusCode == HttpStatusCode.OK, html);
+        Assert.Contains("005000000000001AAA", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>A session-era client (2025-11-25): the session must survive the token change.</summary>
+    private Task<McpClient> McpAsync(CancellationToken cancellationToken) => McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+    {
+        Endpoint = new Uri(_gateway.KestrelAddress, "/mcp"),
+        TransportMode = HttpTransportMode.StreamableHttp,
+        AdditionalHeaders = new Dictionary<string, string> { ["x-api-key"] = TestCredentials.AliceApiKey },
+    }), new McpClientOptions { ProtocolVersion = "2025-11-25" }, cancellationToken: cancellationToken);
+
+    private static HttpRequestMessage ToolsCall()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getUserInfo","arguments":{}}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-api-key", TestCredentials.AliceApiKey);
+        request.Headers.Add("Accept", "application/json, text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "getUserInfo");
+        return request;
+    }
+
+    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(static c => c.Text));
+
+    public async ValueTask DisposeAsync()
+    {
+        _gateway.Dispose();
+        await _standIn.StopAsync();
+        await _standIn.DisposeAsync();
+    }
+}
