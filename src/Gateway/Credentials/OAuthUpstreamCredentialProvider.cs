@@ -89,6 +89,12 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         }
 
         var renewed = await RefreshAsync(rejectedToken).WaitAsync(cancellationToken);
+        if (renewed.AccessToken == rejectedToken)
+        {
+            // It joined a refresh started without knowing this token was refused, which kept it.
+            renewed = await RefreshAsync(rejectedToken).WaitAsync(cancellationToken);
+        }
+
         return renewed.IsUsable(_time.GetUtcNow()) && renewed.AccessToken != rejectedToken;
     }
 
