@@ -95,6 +95,32 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         Assert.Equal(1, Authority.Refreshes);
     }
 
+    [Fact]
+    public async Task StandInTokenResponses_HaveSalesforcesShape_NoExpiresIn_IssuedAtInMilliseconds_JwtWithExp()
+    {
+        using var http = new HttpClient { BaseAddress = _standIn.GetAuthorityBaseUri() };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "gateway-cc",
+            ["client_secret"] = "sandbox-client-secret",
+        });
+
+        using var response = await http.PostAsync("/services/oauth2/token", form, TestContext.Current.CancellationToken);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var root = body.RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(root.TryGetProperty("expires_in", out _));
+        Assert.Equal(_time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), root.GetProperty("issued_at").GetString());
+        Assert.EndsWith("/id/00D000000000001AAA/005000000000001AAA", root.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Bearer", root.GetProperty("token_type").GetString());
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(root.GetProperty("access_token").GetString());
+        Assert.Equal(jwt.IssuedAt + s_lifetime, jwt.ValidTo);
+        Assert.Equal("005000000000001AAA", jwt.Subject);
+        Assert.Equal(1, Authority.ClientCredentialsRequests);
+    }
+
     /// <summary>The operator's browser: /connect/salesforce → the authority approves → the gateway's callback.</summary>
     private async Task ConnectAsOperatorAsync()
     {
