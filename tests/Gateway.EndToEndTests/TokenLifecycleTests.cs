@@ -25,21 +25,35 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var options = new StandInOptions { Url = "http://127.0.0.1:0" };
-        options.Authority.Enabled = true;
-        options.Authority.AccessTokenLifetime = s_lifetime;
-        options.Authority.TimeProvider = _time;
-        _standIn = StandInServer.Create(options);
+        Options.Authority.Enabled = true;
+        Options.Authority.AccessTokenLifetime = s_lifetime;
+        Options.Authority.TimeProvider = _time;
+        _standIn = StandInServer.Create(Options);
         await _standIn.StartAsync();
-        _gateway = new GatewayFactory(_standIn.GetMcpEndpoint(options), new Dictionary<string, string?>
+        _gateway = await CreateGatewayAsync();
+    }
+
+    private StandInOptions Options { get; } = new() { Url = "http://127.0.0.1:0" };
+
+    /// <summary>A gateway on Kestrel in ServiceAccount mode against the stand-in, its callback registered there.</summary>
+    private async Task<GatewayFactory> CreateGatewayAsync(IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Gateway:Upstream:Credential:Mode"] = "ServiceAccount",
             ["Gateway:Upstream:Credential:StaticToken"] = null,
             ["Gateway:Upstream:Credential:LoginUrl"] = _standIn.GetAuthorityBaseUri().ToString(),
-            ["Gateway:Upstream:Credential:ClientId"] = options.Authority.PublicClientId,
+            ["Gateway:Upstream:Credential:ClientId"] = Options.Authority.PublicClientId,
             ["Gateway:Upstream:Credential:RefreshBefore"] = "00:01:00",
-        }, timeProvider: _time, useKestrel: true);
-        await Authority.AllowRedirectUriAsync(new Uri(_gateway.KestrelAddress, "/connect/salesforce/callback"));
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var gateway = new GatewayFactory(_standIn.GetMcpEndpoint(Options), settings, timeProvider: _time, useKestrel: true, configureServices: configureServices);
+        await Authority.AllowRedirectUriAsync(new Uri(gateway.KestrelAddress, "/connect/salesforce/callback"));
+        return gateway;
     }
 
     [Fact]
@@ -121,12 +135,121 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         Assert.Equal(1, Authority.ClientCredentialsRequests);
     }
 
+    [Fact]
+    public async Task FiveHundredConcurrentRequestsAcrossAnExpiry_CauseExactlyOneRefresh()
+    {
+        await ConnectAsOperatorAsync();
+        using var http = new HttpClient { BaseAddress = _gateway.KestrelAddress };
+
+        _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+        var calls = await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => http.SendAsync(ToolsCall(), TestContext.Current.CancellationToken)));
+
+        Assert.All(calls, static c => Assert.Equal(HttpStatusCode.OK, c.StatusCode));
+        Assert.Equal(1, Authority.Refreshes);
+        Assert.Equal(0, Authority.RefreshFailures);
+        foreach (var call in calls)
+        {
+            call.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task TwoInstancesOnOnePostgreSql_ExactlyOneRefreshPerExpiry_WithRotationAndReuseDetection_NoInvalidGrant()
+    {
+        var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
+        var postgres = new Dictionary<string, string?> { ["Gateway:State:Provider"] = "PostgreSql", ["Gateway:State:ConnectionString"] = database };
+        using var first = await CreateGatewayAsync(postgres);
+        await ConnectAsOperatorAsync(first);
+        using var second = await CreateGatewayAsync(postgres);
+        using var toFirst = new HttpClient { BaseAddress = first.KestrelAddress };
+        using var toSecond = new HttpClient { BaseAddress = second.KestrelAddress };
+
+        for (var expiry = 1; expiry <= 3; expiry++)
+        {
+            _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+            var calls = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => (i % 2 == 0 ? toFirst : toSecond).SendAsync(ToolsCall(), TestContext.Current.CancellationToken)));
+
+            Assert.All(calls, static c => Assert.Equal(HttpStatusCode.OK, c.StatusCode));
+            Assert.Equal(expiry, Authority.Refreshes);
+            foreach (var call in calls)
+            {
+                call.Dispose();
+            }
+        }
+
+        Assert.Equal(0, Authority.RefreshFailures);
+        Assert.Equal(1, Authority.CodeExchanges);
+    }
+
+    [Fact]
+    public async Task Restart_KeepsTheGrant_NoNewLogin()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("gateway-e2e-restart-").FullName;
+        var state = new Dictionary<string, string?> { ["Gateway:State:DataDirectory"] = dataDirectory };
+        using (var before = await CreateGatewayAsync(state))
+        {
+            await ConnectAsOperatorAsync(before);
+        }
+
+        using var after = await CreateGatewayAsync(state);
+        using var http = new HttpClient { BaseAddress = after.KestrelAddress };
+        using var call = await http.SendAsync(ToolsCall(), TestContext.Current.CancellationToken);
+
+        Assert.True(call.StatusCode == HttpStatusCode.OK, await call.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(1, Authority.CodeExchanges);
+        Assert.Equal(0, Authority.Refreshes);
+    }
+
+    [Fact]
+    public async Task RefreshThatCannotBeStored_IsNotUsed_AndTheGrantSurvives_WithRotationOn()
+    {
+        var failures = new FailingRefreshWrites();
+        using var gateway = await CreateGatewayAsync(configureServices: services => services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(failures));
+        await ConnectAsOperatorAsync(gateway);
+        using var http = new HttpClient { BaseAddress = gateway.KestrelAddress };
+        failures.Armed = true;
+        _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+
+        using var failed = await http.SendAsync(ToolsCall(), TestContext.Current.CancellationToken);
+        failures.Armed = false;
+        _time.Advance(TimeSpan.FromSeconds(2));
+        using var recovered = await http.SendAsync(ToolsCall(), TestContext.Current.CancellationToken);
+        _time.Advance(s_lifetime + TimeSpan.FromSeconds(1));
+        using var nextExpiry = await http.SendAsync(ToolsCall(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, nextExpiry.StatusCode);
+        // The response the store refused was kept and stored, not fetched again; its rotated refresh
+        // token worked at the next expiry (a replay of the old one would have revoked the grant).
+        Assert.Equal(2, Authority.Refreshes);
+        Assert.Equal(0, Authority.RefreshFailures);
+    }
+
+    private sealed class FailingRefreshWrites : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (Armed && eventData.Context!.ChangeTracker.Entries<Gateway.Credentials.UpstreamGrant>().Any(static e => e.Entity.LastRefreshOutcome == "succeeded"))
+            {
+                throw new Microsoft.EntityFrameworkCore.DbUpdateException("Simulated storage failure.");
+            }
+
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
+    }
+
     /// <summary>The operator's browser: /connect/salesforce → the authority approves → the gateway's callback.</summary>
-    private async Task ConnectAsOperatorAsync()
+    private Task ConnectAsOperatorAsync() => ConnectAsOperatorAsync(_gateway);
+
+    private static async Task ConnectAsOperatorAsync(GatewayFactory gateway)
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true, UseCookies = true, CookieContainer = new CookieContainer() })
         {
-            BaseAddress = _gateway.KestrelAddress,
+            BaseAddress = gateway.KestrelAddress,
         };
         using var page = await browser.GetAsync("/connect/salesforce", TestContext.Current.CancellationToken);
         var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -142,11 +265,12 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         AdditionalHeaders = new Dictionary<string, string> { ["x-api-key"] = TestCredentials.AliceApiKey },
     }), new McpClientOptions { ProtocolVersion = "2025-11-25" }, cancellationToken: cancellationToken);
 
+    /// <summary>A stateless (2026-07-28) tools/call: no session, so many can run at once without an initialize.</summary>
     private static HttpRequestMessage ToolsCall()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
         {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getUserInfo","arguments":{}}}""", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getUserInfo","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"e2e","version":"1"}}}}""", System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("x-api-key", TestCredentials.AliceApiKey);
         request.Headers.Add("Accept", "application/json, text/event-stream");
