@@ -203,7 +203,7 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task RefreshThatCannotBeStored_IsNotUsed_AndTheGrantSurvives_WithRotationOn()
     {
-        var failures = new FailingRefreshWrites();
+        var failures = new FailingGrantWrites();
         using var gateway = await CreateGatewayAsync(configureServices: services => services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(failures));
         await ConnectAsOperatorAsync(gateway);
         using var http = new HttpClient { BaseAddress = gateway.KestrelAddress };
@@ -224,22 +224,6 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         // token worked at the next expiry (a replay of the old one would have revoked the grant).
         Assert.Equal(2, Authority.Refreshes);
         Assert.Equal(0, Authority.RefreshFailures);
-    }
-
-    private sealed class FailingRefreshWrites : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
-    {
-        public volatile bool Armed;
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
-            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            if (Armed && eventData.Context!.ChangeTracker.Entries<Gateway.Credentials.UpstreamGrant>().Any(static e => e.Entity.LastRefreshOutcome == "succeeded"))
-            {
-                throw new Microsoft.EntityFrameworkCore.DbUpdateException("Simulated storage failure.");
-            }
-
-            return base.SavingChangesAsync(eventData, result, cancellationToken);
-        }
     }
 
     /// <summary>The operator's browser: /connect/salesforce → the authority approves → the gateway's callback.</summary>

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Gateway.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -374,28 +373,6 @@ public sealed class ServiceAccountTests
             var authorize = printed.ToString().Split('\n').Select(static l => l.Trim()).First(static l => l.Contains("/services/oauth2/authorize?", StringComparison.Ordinal));
             Query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(authorize).Query).ToDictionary(static q => q.Key, static q => q.Value.ToString());
             return new(redirect(Uri.EscapeDataString(Query["state"])));
-        }
-    }
-
-    /// <summary>Fails every write of a refreshed grant while armed, as a full disk or a failed-over database would.</summary>
-    private sealed class FailingGrantWrites : SaveChangesInterceptor
-    {
-        private int _failed;
-
-        public volatile bool Armed;
-
-        public int Failed => _failed;
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            var refreshing = eventData.Context!.ChangeTracker.Entries<Gateway.Credentials.UpstreamGrant>().Any(static e => e.Entity.LastRefreshOutcome == "succeeded");
-            if (Armed && refreshing)
-            {
-                Interlocked.Increment(ref _failed);
-                throw new DbUpdateException("Simulated storage failure.");
-            }
-
-            return base.SavingChangesAsync(eventData, result, cancellationToken);
         }
     }
 }

@@ -14,12 +14,7 @@ public sealed class ReplicaRefreshTests
     [Fact]
     public async Task TwoInstances_OnePostgreSql_ExactlyOneRefreshPerExpiry_WithRotationAndNoInvalidGrant()
     {
-        var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Gateway:State:Provider"] = "PostgreSql",
-            ["Gateway:State:ConnectionString"] = database,
-        };
+        var settings = await OnAFreshDatabaseAsync();
         var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
         using var stub = new SalesforceOAuthStub(time);
         using var first = new OAuthGateway(settings: settings, stub: stub, time: time);
@@ -53,12 +48,7 @@ public sealed class ReplicaRefreshTests
     [Fact]
     public async Task ReconnectOnOneInstance_RestoresTheOther_WithoutARestart()
     {
-        var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Gateway:State:Provider"] = "PostgreSql",
-            ["Gateway:State:ConnectionString"] = database,
-        };
+        var settings = await OnAFreshDatabaseAsync();
         var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
         using var stub = new SalesforceOAuthStub(time);
         using var first = new OAuthGateway(settings: settings, stub: stub, time: time);
@@ -82,4 +72,10 @@ public sealed class ReplicaRefreshTests
         Assert.Equal(1, stub.InvalidGrants);
         Assert.Equal(1, stub.Refreshes);
     }
+
+    private static async Task<Dictionary<string, string?>> OnAFreshDatabaseAsync() => new()
+    {
+        ["Gateway:State:Provider"] = "PostgreSql",
+        ["Gateway:State:ConnectionString"] = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync(),
+    };
 }
