@@ -161,6 +161,47 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task SessionDuration_IsRecorded_WhenTheClientDeletesTheSession_AndWhenTheUpstreamForgetsIt()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var metrics = new List<Metric>();
+        using var upstream = WireMockServer.Start();
+        upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("initialize", StringComparison.Ordinal)))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Mcp-Session-Id", "upstream-session-1")
+                .WithBody("""{"jsonrpc":"2.0","id":1,"result":{}}"""));
+        upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("tools/call", StringComparison.Ordinal)))
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"error":{"code":-32001,"message":"Session not found"}}"""));
+        upstream.Given(Request.Create().UsingDelete()).RespondWith(Response.Create().WithStatusCode(200));
+        using var gateway = new GatewayFactory(new Uri(upstream.Url + "/mcp"), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, time,
+            configureServices: services => services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics)));
+        using var client = gateway.CreateGatewayClient();
+
+        using var first = await client.SendAsync(McpRequests.Post(McpRequests.Initialize), TestContext.Current.CancellationToken);
+        var firstSession = Assert.Single(first.Headers.GetValues("Mcp-Session-Id"));
+        time.Advance(TimeSpan.FromSeconds(90));
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, "/mcp");
+        delete.Headers.Add("x-api-key", TestCredentials.AliceApiKey);
+        delete.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        delete.Headers.Add("Mcp-Session-Id", firstSession);
+        using var deleted = await client.SendAsync(delete, TestContext.Current.CancellationToken);
+        using var second = await client.SendAsync(McpRequests.Post(McpRequests.Initialize), TestContext.Current.CancellationToken);
+        var secondSession = Assert.Single(second.Headers.GetValues("Mcp-Session-Id"));
+        time.Advance(TimeSpan.FromSeconds(30));
+        using var expired = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall, sessionId: secondSession), TestContext.Current.CancellationToken);
+
+        gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, expired.StatusCode);
+        var duration = Assert.Single(metrics, static m => m.Name == "mcp.server.session.duration");
+        Assert.Equal("s", duration.Unit);
+        // The start is sealed in whole milliseconds.
+        var points = Points(duration);
+        Assert.Contains(points, static p => Math.Abs(p.Sum - 90) < 0.01 && !p.Tags.ContainsKey("error.type") && (string?)p.Tags["mcp.protocol.version"] == "2025-06-18");
+        Assert.Contains(points, static p => Math.Abs(p.Sum - 30) < 0.01 && (string?)p.Tags["error.type"] == "session_not_found");
+    }
+
+    [Fact]
     public async Task UnauthenticatedRequest_IsTaggedOnTheHttpSpan_WithoutAnMcpSpan()
     {
         using var client = _gateway.CreateGatewayClient();

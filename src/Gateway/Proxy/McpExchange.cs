@@ -35,6 +35,9 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     /// <summary>The session id as the upstream knows it.</summary>
     public string? UpstreamSessionId { get; set; }
 
+    /// <summary>When the session began (its id was sealed), for a request within one.</summary>
+    public DateTimeOffset? SessionStartedAt { get; set; }
+
     /// <summary>The bearer token presented upstream for this exchange. A secret: never logged.</summary>
     public string? UpstreamToken { get; set; }
 

@@ -133,7 +133,7 @@ internal sealed class McpProxyHandler(
         {
             // "The server MUST respond to requests containing that session ID with HTTP 404 Not Found"
             // once it is unknown (MCP 2025-03-26 basic/transports). Unknown to this principal is unknown.
-            var upstreamSession = sessions.Unseal(principal, clientSession);
+            var upstreamSession = sessions.Unseal(principal, clientSession, out var sessionStartedAt);
             if (upstreamSession is null)
             {
                 return new McpRejection(StatusCodes.Status404NotFound, JsonRpcErrorCodes.SessionNotFound, "session_not_found",
@@ -142,6 +142,7 @@ internal sealed class McpProxyHandler(
 
             exchange.ClientSessionId = clientSession;
             exchange.UpstreamSessionId = upstreamSession;
+            exchange.SessionStartedAt = sessionStartedAt;
         }
 
         var token = await credentials.GetTokenAsync(principal, context.RequestAborted);

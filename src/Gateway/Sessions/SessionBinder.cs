@@ -23,17 +23,23 @@ internal sealed class SessionBinder(IDataProtectionProvider provider, TimeProvid
     private const int MaxCachedSessions = 10_000;
 
     // Changing the purpose string invalidates every outstanding session id; version it on purpose.
-    private readonly IDataProtector _protector = provider.CreateProtector("Gateway.Sessions.McpSessionId.v1");
+    // v2 added the session's start time (for mcp.server.session.duration).
+    private readonly IDataProtector _protector = provider.CreateProtector("Gateway.Sessions.McpSessionId.v2");
     private readonly ConcurrentDictionary<string, Opened> _opened = new(StringComparer.Ordinal);
 
     /// <summary>The client-facing id for <paramref name="upstreamSessionId"/> opened by <paramref name="principal"/>.</summary>
     public string Seal(GatewayPrincipal principal, string upstreamSessionId) =>
         // Protect(string) yields base64url: visible ASCII, as the transport requires of session ids.
-        _protector.Protect(string.Concat(principal.Id, "\n", upstreamSessionId));
+        _protector.Protect(string.Concat(principal.Id, "\n",
+            timeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "\n", upstreamSessionId));
 
     /// <summary>Opens a client-facing id; <see langword="null"/> when it is unreadable or belongs to another principal.</summary>
-    public string? Unseal(GatewayPrincipal principal, string clientSessionId)
+    public string? Unseal(GatewayPrincipal principal, string clientSessionId) => Unseal(principal, clientSessionId, out _);
+
+    /// <summary>Opens a client-facing id, and tells when the session began (when the gateway sealed its id).</summary>
+    public string? Unseal(GatewayPrincipal principal, string clientSessionId, out DateTimeOffset startedAt)
     {
+        startedAt = default;
         var now = timeProvider.GetTimestamp();
         if (!_opened.TryGetValue(clientSessionId, out var opened) || timeProvider.GetElapsedTime(opened.OpenedAt, now) > CacheLifetime)
         {
@@ -52,7 +58,13 @@ internal sealed class SessionBinder(IDataProtectionProvider provider, TimeProvid
             _opened[clientSessionId] = opened;
         }
 
-        return string.Equals(opened.PrincipalId, principal.Id, StringComparison.Ordinal) ? opened.UpstreamSessionId : null;
+        if (!string.Equals(opened.PrincipalId, principal.Id, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        startedAt = opened.StartedAt;
+        return opened.UpstreamSessionId;
     }
 
     private Opened? Open(string clientSessionId, long now)
@@ -71,10 +83,15 @@ internal sealed class SessionBinder(IDataProtectionProvider provider, TimeProvid
             return null;
         }
 
-        // Principal ids cannot contain '\n' (validated at start-up), so the first one splits the pair.
-        var separator = plain.IndexOf('\n', StringComparison.Ordinal);
-        return separator > 0 ? new Opened(plain[..separator], plain[(separator + 1)..], now) : null;
+        // Principal ids cannot contain '\n' (validated at start-up), and the start time is digits: the
+        // first two split the triple; the upstream id is the rest.
+        var first = plain.IndexOf('\n', StringComparison.Ordinal);
+        var second = first > 0 ? plain.IndexOf('\n', first + 1) : -1;
+        return second > first + 1
+            && long.TryParse(plain.AsSpan(first + 1, second - first - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var startedMs)
+            ? new Opened(plain[..first], plain[(second + 1)..], DateTimeOffset.FromUnixTimeMilliseconds(startedMs), now)
+            : null;
     }
 
-    private sealed record Opened(string PrincipalId, string UpstreamSessionId, long OpenedAt);
+    private sealed record Opened(string PrincipalId, string UpstreamSessionId, DateTimeOffset StartedAt, long OpenedAt);
 }

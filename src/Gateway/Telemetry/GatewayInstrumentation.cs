@@ -22,6 +22,9 @@ internal sealed class GatewayInstrumentation : IDisposable
         OperationDuration = _meter.CreateHistogram<double>("mcp.server.operation.duration", unit: "s",
             description: "Duration of an MCP request or notification as observed by the gateway, from receipt until the response or acknowledgement is sent.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
+        SessionDuration = _meter.CreateHistogram<double>("mcp.server.session.duration", unit: "s",
+            description: "Duration of an MCP session as observed by the gateway, from the initialize response that opened it until the client deleted it or the upstream ended it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
         Rejections = _meter.CreateCounter<long>("gateway.mcp.rejections", unit: "{message}",
             description: "MCP messages the gateway refused, by reason (authentication, framing, session, credential).");
         UpstreamErrors = _meter.CreateCounter<long>("gateway.upstream.errors", unit: "{error}",
@@ -37,6 +40,8 @@ internal sealed class GatewayInstrumentation : IDisposable
     public ActivitySource ActivitySource { get; } = new(Name);
 
     public Histogram<double> OperationDuration { get; }
+
+    public Histogram<double> SessionDuration { get; }
 
     public Counter<long> Rejections { get; }
 

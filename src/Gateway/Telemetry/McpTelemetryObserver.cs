@@ -66,6 +66,7 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
             instrumentation.OpenEventStreams.Add(-1);
         }
 
+        RecordSessionEnd(context, exchange);
         var rejection = exchange.Rejection;
         if (rejection is not null)
         {
@@ -199,4 +200,36 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
 
     /// <summary>The spans of one exchange, in message order (null where no span was started).</summary>
     private sealed record McpTelemetryFeature(Activity?[] Activities);
+
+    /// <summary>
+    /// A session ends when the client deletes it (DELETE answered 2xx) or the upstream no longer knows it
+    /// (404 to a request that carried it); its start is sealed into its id, so no replica keeps a table.
+    /// A session a client simply abandons is not seen to end and is not recorded.
+    /// </summary>
+    private void RecordSessionEnd(HttpContext context, McpExchange exchange)
+    {
+        if (exchange.SessionStartedAt is not { } started)
+        {
+            return;
+        }
+
+        var status = context.Response.StatusCode;
+        var deleted = HttpMethods.IsDelete(context.Request.Method) && status is >= 200 and < 300;
+        var expired = exchange.UpstreamStatusCode == StatusCodes.Status404NotFound && exchange.Rejection is null;
+        if (!deleted && !expired)
+        {
+            return;
+        }
+
+        var seconds = Math.Max(0, (timeProvider.GetUtcNow() - started).TotalSeconds);
+        var version = new KeyValuePair<string, object?>(GatewayTags.McpProtocolVersion, exchange.ProtocolVersion);
+        if (deleted)
+        {
+            instrumentation.SessionDuration.Record(seconds, version);
+        }
+        else
+        {
+            instrumentation.SessionDuration.Record(seconds, version, new KeyValuePair<string, object?>(GatewayTags.ErrorType, "session_not_found"));
+        }
+    }
 }

@@ -30,6 +30,20 @@ public sealed class SessionBinderTests
     }
 
     [Fact]
+    public void SealedId_CarriesWhenTheSessionStarted_ToTheMillisecond()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 1, 2, 3, 456, TimeSpan.Zero));
+        var binder = new SessionBinder(new EphemeralDataProtectionProvider(), time);
+        var sealedId = binder.Seal(s_alice, "upstream-1");
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var upstream = binder.Unseal(s_alice, sealedId, out var startedAt);
+
+        Assert.Equal("upstream-1", upstream);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 1, 2, 3, 456, TimeSpan.Zero), startedAt);
+    }
+
+    [Fact]
     public void Unseal_AnotherPrincipal_ReturnsNull()
     {
         var binder = new SessionBinder(new EphemeralDataProtectionProvider(), TimeProvider.System);
