@@ -89,36 +89,36 @@ internal static class ConnectEndpoints
         if (query["error"].ToString() is { Length: > 0 } error)
         {
             // Salesforce reports authorize-time errors on the redirect (reference/domain.md §2.4).
-            return Page(logger, StatusCodes.Status400BadRequest, "Salesforce refused the connection",
+            return Page(context, logger, StatusCodes.Status400BadRequest, "Salesforce refused the connection",
                 $"{error}: {query["error_description"]}. Check the External Client App's callback URL, scopes and PKCE setting.");
         }
 
         if (!TryOpenFlow(context, dataProtection, out var expectedState, out var verifier, out var redirectUri))
         {
-            return Page(logger, StatusCodes.Status400BadRequest, "Connection expired",
+            return Page(context, logger, StatusCodes.Status400BadRequest, "Connection expired",
                 $"The connect attempt is unknown or older than {s_flowLifetime.TotalMinutes:0} minutes. Start again at {ConnectPath}.");
         }
 
         var state = query["state"].ToString();
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(state), Encoding.UTF8.GetBytes(expectedState)))
         {
-            return Page(logger, StatusCodes.Status400BadRequest, "State mismatch", $"The callback does not belong to this browser's connect attempt. Start again at {ConnectPath}.");
+            return Page(context, logger, StatusCodes.Status400BadRequest, "State mismatch", $"The callback does not belong to this browser's connect attempt. Start again at {ConnectPath}.");
         }
 
         if (query["code"].ToString() is not { Length: > 0 } code)
         {
-            return Page(logger, StatusCodes.Status400BadRequest, "No authorization code", "Salesforce's redirect carried no code.");
+            return Page(context, logger, StatusCodes.Status400BadRequest, "No authorization code", "Salesforce's redirect carried no code.");
         }
 
         var tokens = await client.ExchangeCodeAsync(code, verifier, redirectUri, context.RequestAborted);
         if (!tokens.Succeeded)
         {
-            return Page(logger, tokens.Outcome == TokenOutcome.Transient ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest,
+            return Page(context, logger, tokens.Outcome == TokenOutcome.Transient ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest,
                 "Salesforce refused the code", tokens.Describe() + ".");
         }
 
         var connected = await credentials.StoreConnectedAsync(tokens, context.RequestAborted);
-        return Page(null, StatusCodes.Status200OK, "Connected",
+        return Page(context, null, StatusCodes.Status200OK, "Connected",
             $"The gateway now calls Salesforce as user {connected.UserId ?? "(unknown)"} of org {connected.OrganizationId ?? "(unknown)"}; the token expires at {connected.ExpiresAt:O} and is refreshed ahead of time.");
     }
 
@@ -168,8 +168,14 @@ internal static class ConnectEndpoints
     private static ITimeLimitedDataProtector Protector(IDataProtectionProvider dataProtection) =>
         dataProtection.CreateProtector(ProtectorPurpose).ToTimeLimitedDataProtector();
 
-    private static IResult Page(ILogger? logger, int status, string title, string message)
+    private static IResult Page(HttpContext context, ILogger? logger, int status, string title, string message)
     {
+        // An operator page: never cached (it follows a code exchange), never framed, no script at all.
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
         if (logger is not null)
         {
             Log.ConnectFailed(logger, $"{title}: {message}");

@@ -84,6 +84,8 @@ public sealed class ServiceAccountTests
 
         Assert.Equal(HttpStatusCode.BadRequest, callback.StatusCode);
         Assert.Contains("State mismatch", await callback.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", callback.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.True(callback.Headers.CacheControl?.NoStore);
         Assert.Equal(0, gateway.Stub.CodeExchanges);
     }
 
