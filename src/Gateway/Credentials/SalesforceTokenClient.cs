@@ -19,60 +19,66 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
     public Uri AuthorizeEndpoint => Endpoint("authorize");
 
     public Task<SalesforceTokens> ExchangeCodeAsync(string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestAuthorizationCodeTokenAsync(state, ct), Client(new AuthorizationCodeTokenRequest
+        RequestTokensAsync((client, ct) => client.RequestAuthorizationCodeTokenAsync(Client(new AuthorizationCodeTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
             Code = code,
             CodeVerifier = codeVerifier,
             RedirectUri = redirectUri,
-        }), cancellationToken);
+        }), ct), cancellationToken);
 
     public Task<SalesforceTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestRefreshTokenAsync(state, ct), Client(new RefreshTokenRequest
+        RequestTokensAsync((client, ct) => client.RequestRefreshTokenAsync(Client(new RefreshTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
             RefreshToken = refreshToken,
-        }), cancellationToken);
+        }), ct), cancellationToken);
 
     public Task<SalesforceTokens> ClientCredentialsAsync(CancellationToken cancellationToken) =>
-        SendAsync(static (client, state, ct) => client.RequestClientCredentialsTokenAsync(state, ct), Client(new ClientCredentialsTokenRequest
+        RequestTokensAsync((client, ct) => client.RequestClientCredentialsTokenAsync(Client(new ClientCredentialsTokenRequest
         {
             Address = Endpoint("token").AbsoluteUri,
-        }), cancellationToken);
+        }), ct), cancellationToken);
 
     /// <summary>Revokes a refresh token, which revokes the grant and its access tokens (reference/domain.md §2.5).</summary>
     public async Task<SalesforceTokens> RevokeAsync(string token, CancellationToken cancellationToken)
     {
-        using var client = CreateClient();
-        using var response = await client.RevokeTokenAsync(Client(new TokenRevocationRequest
+        using var response = await SendAsync((client, ct) => client.RevokeTokenAsync(Client(new TokenRevocationRequest
         {
             Address = Endpoint("revoke").AbsoluteUri,
             Token = token,
-        }), cancellationToken);
-        return response.IsError ? Classify(response, response.Error) : new SalesforceTokens(TokenOutcome.Succeeded) { AccessToken = "" };
+        }), ct), cancellationToken);
+        return response switch
+        {
+            null => TimedOut(),
+            { IsError: true } => Classify(response, response.Error),
+            _ => new SalesforceTokens(TokenOutcome.Succeeded) { AccessToken = "" },
+        };
     }
 
-    /// <summary>Salesforce's introspection <c>exp</c> for a token that is not a JWT, or null.</summary>
+    /// <summary>Salesforce's introspection <c>exp</c> for a token that is not a JWT, or null (then the fallback lifetime applies).</summary>
     public async Task<DateTimeOffset?> IntrospectExpiryAsync(string accessToken, CancellationToken cancellationToken)
     {
-        using var client = CreateClient();
-        using var response = await client.IntrospectTokenAsync(Client(new TokenIntrospectionRequest
+        using var response = await SendAsync((client, ct) => client.IntrospectTokenAsync(Client(new TokenIntrospectionRequest
         {
             Address = Endpoint("introspect").AbsoluteUri,
             Token = accessToken,
             TokenTypeHint = "access_token",
-        }), cancellationToken);
-        return !response.IsError && response.IsActive && response.Json is { } json
+        }), ct), cancellationToken);
+        return response is { IsError: false, IsActive: true, Json: { } json }
             && json.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : null;
     }
 
-    private async Task<SalesforceTokens> SendAsync<TRequest>(
-        Func<HttpClient, TRequest, CancellationToken, Task<TokenResponse>> send, TRequest request, CancellationToken cancellationToken)
+    private async Task<SalesforceTokens> RequestTokensAsync(Func<HttpClient, CancellationToken, Task<TokenResponse>> send, CancellationToken cancellationToken)
     {
-        using var client = CreateClient();
-        using var response = await send(client, request, cancellationToken);
+        using var response = await SendAsync(send, cancellationToken);
+        if (response is null)
+        {
+            return TimedOut();
+        }
+
         if (response.IsError)
         {
             return Classify(response, response.Error, response.ErrorDescription);
@@ -94,6 +100,28 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
             Scope = response.Scope,
         };
     }
+
+    /// <summary>
+    /// One request with <c>TokenRequestTimeout</c>; null when that ran out. Duende turns connection
+    /// failures into error responses but lets cancellations through, so the timeout is caught here and
+    /// becomes a transient failure rather than an abort.
+    /// </summary>
+    private async Task<TResponse?> SendAsync<TResponse>(Func<HttpClient, CancellationToken, Task<TResponse>> send, CancellationToken cancellationToken)
+        where TResponse : ProtocolResponse
+    {
+        using var client = CreateClient();
+        try
+        {
+            return await send(client, cancellationToken);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private SalesforceTokens TimedOut() =>
+        new(TokenOutcome.Transient) { Error = "timeout", ErrorDescription = $"no answer within {_options.TokenRequestTimeout}" };
 
     /// <summary>
     /// The External Client App's credentials in the form body: a PKCE public client has no secret, so
