@@ -255,9 +255,11 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         {
             return await RefreshCoreAsync(rejectedToken);
         }
-        catch (Exception ex) when (ex is DbException or DbUpdateException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The store is unreachable (or the host is stopping): keep serving a still-valid token.
+            // The store is unreachable, the key ring unreadable, or the host stopping. Whatever it was,
+            // the refresh is a background concern: keep serving a still-valid token, back off, and never
+            // let it escape into the scheduler (an unhandled exception there would stop the host).
             Log.RefreshFailed(_logger, ex, _slot.GrantId);
             _instrumentation.TokenRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", "store_unavailable"));
             return _slot.Publish(Failed(_slot.Snapshot, "store_unavailable", "the gateway's database is unavailable", _time.GetUtcNow()));
