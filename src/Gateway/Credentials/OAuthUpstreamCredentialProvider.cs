@@ -262,7 +262,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
             // let it escape into the scheduler (an unhandled exception there would stop the host).
             Log.RefreshFailed(_logger, ex, _slot.GrantId);
             _instrumentation.TokenRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", "store_unavailable"));
-            return _slot.Publish(Failed(_slot.Snapshot, "store_unavailable", "the gateway's database is unavailable", _time.GetUtcNow()));
+            return _slot.Publish(Failed(_slot.Snapshot, "store_unavailable", "the refresh failed inside the gateway (database or key ring; see log event 3005)", _time.GetUtcNow()));
         }
     }
 
