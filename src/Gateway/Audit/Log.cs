@@ -6,7 +6,7 @@ internal static partial class Log
     /// <summary>The audit record itself (category <c>Gateway.Audit</c>); <c>AuditRecord</c> is the record's JSON.</summary>
     [LoggerMessage(EventId = 5001, EventName = "AuditRecord", Level = LogLevel.Information,
         Message = "Audit {AuditEventName} by {PrincipalId} ({AuditEventId}): {AuditRecord}")]
-    public static partial void WriteAuditRecord(this ILogger logger, string auditEventName, string principalId, Guid auditEventId, string auditRecord);
+    public static partial void WriteAuditRecord(this ILogger logger, string auditEventName, string principalId, Guid auditEventId, AuditRecordJson auditRecord);
 
     [LoggerMessage(EventId = 5002, EventName = "AuditRecordsDropped", Level = LogLevel.Warning,
         Message = "Dropped {Count} audit records ({Total} in all): the JSON lines writer could not keep up or failed. Raise Gateway:Audit:QueueCapacity or check the sink.")]

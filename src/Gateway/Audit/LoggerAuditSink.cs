@@ -13,10 +13,19 @@ internal sealed class LoggerAuditSink(ILoggerFactory loggerFactory) : IAuditSink
 
     public void Write(AuditRecord record)
     {
-        // Serialize only when someone listens.
+        // Serialized only when a logger provider formats it: an exporter does that on its own thread, in
+        // its batch, so the request path pays for the log record and not for the JSON.
         if (_logger.IsEnabled(LogLevel.Information))
         {
-            _logger.WriteAuditRecord(record.EventName, record.UserIdentity.PrincipalId, record.EventId, AuditJson.Serialize(record));
+            _logger.WriteAuditRecord(record.EventName, record.UserIdentity.PrincipalId, record.EventId, new AuditRecordJson(record));
         }
     }
+}
+
+/// <summary>An audit record as the value of a log attribute: its JSON, produced when first asked for.</summary>
+internal sealed class AuditRecordJson(AuditRecord record)
+{
+    private string? _json;
+
+    public override string ToString() => _json ??= AuditJson.Serialize(record);
 }

@@ -23,7 +23,8 @@ public sealed class LoggerAuditSinkTests
         Assert.Equal("tools/call", entry.Properties["AuditEventName"]);
         Assert.Equal("devops-agent", entry.Properties["PrincipalId"]);
         Assert.Equal(record.EventId, entry.Properties["AuditEventId"]);
-        var json = Assert.IsType<string>(entry.Properties["AuditRecord"]);
+        // The attribute is serialized when a provider formats it (an exporter, on its own thread).
+        var json = Assert.IsType<AuditRecordJson>(entry.Properties["AuditRecord"]).ToString();
         AuditTestData.AssertMatchesSchema(json);
         using var document = JsonDocument.Parse(json);
         Assert.Equal(record.EventId, document.RootElement.GetProperty("eventID").GetGuid());
