@@ -4,7 +4,7 @@ namespace Gateway.Testing;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that lets a test await the moment code under test starts waiting
-/// on a timer (<c>Task.Delay(…, timeProvider)</c>), so it advances the clock only once there is a
+/// on a timer of this clock (a delay or a timeout), so it advances the clock only once there is a
 /// timer to fire, instead of guessing with real sleeps.
 /// </summary>
 public sealed class TimerWatchingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
