@@ -107,9 +107,7 @@ public static class StandInServer
     private static async Task<StandInUser?> AuthenticateJwtAsync(HttpContext context, StandInAuthorityOptions authority)
     {
         var result = await context.AuthenticateAsync(OpenIddict.Validation.AspNetCore.OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        return result.Succeeded && result.Principal.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value == authority.User.UserId
-            ? authority.User
-            : null;
+        return result.Succeeded ? authority.FindUser(result.Principal.FindFirst(OpenIddict.Abstractions.OpenIddictConstants.Claims.Subject)?.Value) : null;
     }
 
     /// <summary>The authority's base URL of a started stand-in: its OAuth endpoints are under <c>/services/oauth2/</c>.</summary>

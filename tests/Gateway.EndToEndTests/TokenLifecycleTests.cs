@@ -17,6 +17,7 @@ namespace Gateway.EndToEndTests;
 public sealed class TokenLifecycleTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(10);
+    private static readonly StandInUser s_second = new("005000000000002AAA", "00D000000000001AAA", "second.user@example.com", "Second User");
     private readonly TimerWatchingTimeProvider _time = new(DateTimeOffset.UtcNow);
     private WebApplication _standIn = null!;
     private GatewayFactory _gateway = null!;
@@ -28,6 +29,7 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         Options.Authority.Enabled = true;
         Options.Authority.AccessTokenLifetime = s_lifetime;
         Options.Authority.TimeProvider = _time;
+        Options.Authority.Users.Add(s_second);
         _standIn = StandInServer.Create(Options);
         await _standIn.StartAsync();
         _gateway = await CreateGatewayAsync();
@@ -224,6 +226,38 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
         // token worked at the next expiry (a replay of the old one would have revoked the grant).
         Assert.Equal(2, Authority.Refreshes);
         Assert.Equal(0, Authority.RefreshFailures);
+    }
+
+    [Fact]
+    public async Task StandInAuthority_LoginHint_IssuesTokensForAnotherUser_WhoseIdentityReachesTheMcpServer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var callback = new Uri(_gateway.KestrelAddress, "/connect/salesforce/callback").ToString();
+        var verifier = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _standIn.GetAuthorityBaseUri() };
+
+        using var authorize = await http.GetAsync(
+            $"/services/oauth2/authorize?response_type=code&client_id=gateway-sandbox&scope=api&state=s1&code_challenge={challenge}&code_challenge_method=S256" +
+            $"&redirect_uri={Uri.EscapeDataString(callback)}&login_hint={Uri.EscapeDataString(s_second.Username)}", cancellationToken);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Headers.Location!.Query)["code"].ToString();
+        using var token = await http.PostAsync("/services/oauth2/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["client_id"] = "gateway-sandbox", ["code"] = code, ["code_verifier"] = verifier, ["redirect_uri"] = callback,
+        }), cancellationToken);
+        using var tokens = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync(cancellationToken));
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = _standIn.GetMcpEndpoint(Options),
+            TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + tokens.RootElement.GetProperty("access_token").GetString() },
+        }), new McpClientOptions { ProtocolVersion = "2025-11-25" }, cancellationToken: cancellationToken);
+        var user = await client.CallToolAsync("getUserInfo", cancellationToken: cancellationToken);
+
+        Assert.Equal(HttpStatusCode.Redirect, authorize.StatusCode);
+        Assert.EndsWith($"/id/{s_second.OrganizationId}/{s_second.UserId}", tokens.RootElement.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Contains(s_second.Username, Text(user), StringComparison.Ordinal);
+        Assert.DoesNotContain("sandbox.user@example.com", Text(user), StringComparison.Ordinal);
     }
 
     /// <summary>The operator's browser: /connect/salesforce → the authority approves → the gateway's callback.</summary>

@@ -24,6 +24,8 @@ internal static class StandInAuthorityExtensions
     public const string RevokePath = "/services/oauth2/revoke";
     public const string IntrospectPath = "/services/oauth2/introspect";
 
+    private const string SubjectProperty = "stand-in:subject";
+
     private static readonly string[] s_scopes = ["api", "sfap_api", "refresh_token", "einstein_gpt_api", "offline_access", "mcp_api"];
 
     public static void AddStandInAuthority(this WebApplicationBuilder builder, StandInAuthorityOptions options)
@@ -65,6 +67,13 @@ internal static class StandInAuthorityExtensions
                     .EnableTokenEndpointPassthrough()
                     // Loopback http only: the stand-in never leaves 127.0.0.1.
                     .DisableTransportSecurityRequirement();
+                // Remember whom the tokens are for, so the response's identity URL can name that user.
+                server.AddEventHandler<OpenIddictServerEvents.ProcessSignInContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.Transaction.Properties[SubjectProperty] = context.Principal?.GetClaim(Claims.Subject);
+                        return default;
+                    }));
                 server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
                     .UseInlineHandler(context =>
                     {
@@ -110,8 +119,9 @@ internal static class StandInAuthorityExtensions
         {
             var request = context.GetOpenIddictServerRequest()
                 ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
-            // No login page: the sandbox's one user approves every request.
-            return Results.SignIn(Principal(options.User, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            // No login page: the sandbox's user approves every request, or the user login_hint names.
+            var user = options.Users.FirstOrDefault(u => string.Equals(u.Username, request.LoginHint, StringComparison.OrdinalIgnoreCase)) ?? options.User;
+            return Results.SignIn(Principal(user, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
         app.MapPost(TokenPath, async (HttpContext context) =>
         {
@@ -216,7 +226,9 @@ internal static class StandInAuthorityExtensions
 
         response["issued_at"] = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         response["instance_url"] = issuer;
-        response["id"] = $"{issuer}/id/{options.User.OrganizationId}/{options.User.UserId}";
+        // The identity URL names the user the tokens were issued to (client credentials: the run-as user).
+        var user = options.FindUser(context.Transaction.Properties.TryGetValue(SubjectProperty, out var subject) ? subject as string : null) ?? options.User;
+        response["id"] = $"{issuer}/id/{user.OrganizationId}/{user.UserId}";
         response["signature"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         authority.Answered(grantType, succeeded: true);
     }

@@ -23,8 +23,18 @@ public sealed class StandInAuthorityOptions
     /// <summary>Its secret. A sandbox value: never a real one.</summary>
     public string ConfidentialClientSecret { get; set; } = "sandbox-client-secret";
 
-    /// <summary>Who /authorize approves without a login page, and who the client credentials flow runs as.</summary>
+    /// <summary>Who /authorize approves without a login page (unless <c>login_hint</c> names another of <see cref="Users"/>), and who the client credentials flow runs as.</summary>
     public StandInUser User { get; set; } = new("005000000000001AAA", "00D000000000001AAA", "sandbox.user@example.com", "Sandbox User");
+
+    /// <summary>
+    /// Further users of the same org. An authorization request whose <c>login_hint</c> is one of their
+    /// usernames is approved as that user: two users, two identities upstream, no login page to drive.
+    /// </summary>
+    public IList<StandInUser> Users { get; } = [];
+
+    /// <summary>The user with this id: <see cref="User"/> or one of <see cref="Users"/>.</summary>
+    public StandInUser? FindUser(string? userId) =>
+        userId is null ? null : userId == User.UserId ? User : Users.FirstOrDefault(u => u.UserId == userId);
 
     /// <summary>How long access tokens live (their JWT <c>exp</c>). Default 30 minutes.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
