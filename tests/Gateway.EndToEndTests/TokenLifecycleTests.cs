@@ -158,7 +158,7 @@ public sealed class TokenLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task TwoInstancesOnOnePostgreSql_ExactlyOneRefreshPerExpiry_WithRotationAndReuseDetection_NoInvalidGrant()
     {
-        var database = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
+        var database = await (await PostgresServer.SharedAsync(TestContext.Current.CancellationToken)).CreateDatabaseAsync(cancellationToken: TestContext.Current.CancellationToken);
         var postgres = new Dictionary<string, string?> { ["Gateway:State:Provider"] = "PostgreSql", ["Gateway:State:ConnectionString"] = database };
         using var first = await CreateGatewayAsync(postgres);
         await ConnectAsOperatorAsync(first);

@@ -76,6 +76,6 @@ public sealed class ReplicaRefreshTests
     private static async Task<Dictionary<string, string?>> OnAFreshDatabaseAsync() => new()
     {
         ["Gateway:State:Provider"] = "PostgreSql",
-        ["Gateway:State:ConnectionString"] = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync(),
+        ["Gateway:State:ConnectionString"] = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync(),
     };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -59,32 +60,36 @@ public sealed class PostgresServer : IAsyncDisposable
         $"or set {BinariesVariable} to the directory holding initdb and postgres; " +
         $"or set {ExistingServerVariable} to the connection string of a server the tests may create databases on.";
 
-    // The guard. $1 log file, $2 data directory, then the server's command line. Standard input is the lifeline: it
-    // reaches end-of-file when this process closes it or dies, and then the server gets SIGQUIT (immediate shutdown),
-    // sent to the postmaster itself (runuser would turn it into SIGTERM, a smart shutdown that waits for clients).
+    // The guard. $1 the server's directory, $2 its log file, then the server's command line. Standard input is the
+    // lifeline: it reaches end-of-file when this process closes it or dies, however, and then the watcher stops the
+    // server with SIGQUIT (immediate shutdown) sent to the postmaster itself, since runuser would pass on SIGTERM (a
+    // smart shutdown, which waits for clients), and deletes the directory. A server that exits by itself (a port
+    // taken) ends the guard, watcher included, leaving the directory for another try.
     private const string GuardScript = """
-        log=$1 data=$2; shift 2
+        dir=$1 log=$2; shift 2
         exec 3<&0 </dev/null >>"$log" 2>&1
         "$@" 3<&- &
         server=$!
         {
           read -r -u 3 _
-          pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
+          trap '' TERM
+          pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null)
           pid=${pid:-$server}
           kill -QUIT "$pid" 2>/dev/null
-          for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.1; done
-          kill -KILL "$pid" "$server" 2>/dev/null
+          for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+          if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" "$server" 2>/dev/null; sleep 0.5; fi
+          rm -rf "$dir"
         } &
         watcher=$!
         wait "$server"
         status=$?
         kill "$watcher" 2>/dev/null
+        wait "$watcher"
         exit "$status"
         """;
 
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly SemaphoreSlim s_sharedGate = new(1, 1);
     private static PostgresServer? s_shared;
 
@@ -189,10 +194,10 @@ public sealed class PostgresServer : IAsyncDisposable
                     Host = "127.0.0.1", Port = port, Username = Superuser, Database = "postgres",
                 }.ConnectionString;
                 var log = Path.Combine(directory, $"postgres-{attempt}.log");
-                var guard = StartGuard(runAs, directory, bin, data, port, log);
+                var guard = StartGuard(runAs, directory, bin, port, log);
                 try
                 {
-                    if (await WaitUntilReadyAsync(guard, connectionString, log, cancellationToken))
+                    if (await WaitUntilReadyAsync(guard, log, cancellationToken))
                     {
                         return new PostgresServer(connectionString, guard, directory, shared);
                     }
@@ -283,6 +288,12 @@ public sealed class PostgresServer : IAsyncDisposable
             return directory;
         }
 
+        if (!OperatingSystem.IsLinux())
+        {
+            DeleteDirectory(directory);
+            throw new PlatformNotSupportedException("A privileged test process starts PostgreSQL as another user through runuser, which needs Linux; run the tests unprivileged.");
+        }
+
         // The server's user must reach the directory; a TMPDIR under root's home would not let it, /tmp does.
         if (await HandOverAsync(runAs, directory, cancellationToken))
         {
@@ -306,10 +317,10 @@ public sealed class PostgresServer : IAsyncDisposable
         return (await RunAsync(runAs, "/", "test", ["-w", directory, "-a", "-x", directory], cancellationToken)).ExitCode == 0;
     }
 
-    private static Process StartGuard(string? runAs, string directory, string bin, string data, int port, string log)
+    private static Process StartGuard(string? runAs, string directory, string bin, int port, string log)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardInput = true, WorkingDirectory = directory };
-        foreach (var argument in (string[])["-c", GuardScript, "postgres-guard", log, data])
+        foreach (var argument in (string[])["-c", GuardScript, "postgres-guard", directory, log])
         {
             start.ArgumentList.Add(argument);
         }
@@ -317,7 +328,7 @@ public sealed class PostgresServer : IAsyncDisposable
         // A unix socket path longer than sun_path (108 bytes) fails the start; then TCP alone (all the tests use).
         var socketDirectory = Encoding.UTF8.GetByteCount($"{directory}/.s.PGSQL.{port}") < 100 ? directory : "";
         foreach (var argument in Command(runAs, Path.Combine(bin, "postgres"),
-            ["-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["-D", Path.Combine(directory, "data"), "-p", port.ToString(CultureInfo.InvariantCulture),
              "-c", "listen_addresses=127.0.0.1", "-c", $"unix_socket_directories={socketDirectory}",
              "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"]))
         {
@@ -327,33 +338,45 @@ public sealed class PostgresServer : IAsyncDisposable
         return Process.Start(start)!;
     }
 
-    private static async Task<bool> WaitUntilReadyAsync(Process guard, string connectionString, string log, CancellationToken cancellationToken)
+    /// <summary>
+    /// True once the server logs that it accepts connections (it logs that after opening its sockets);
+    /// false when it exits first (a port taken between choosing and binding). Event-driven: the log
+    /// file is watched (inotify), not polled.
+    /// </summary>
+    private static async Task<bool> WaitUntilReadyAsync(Process guard, string log, CancellationToken cancellationToken)
     {
-        var probe = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 2 }.ConnectionString;
-        var elapsed = Stopwatch.StartNew();
-        while (true)
+        var ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(log)!, Path.GetFileName(log))
         {
-            if (guard.HasExited)
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName,
+        };
+        void Check()
+        {
+            if (ReadLog(log).Contains("ready to accept connections", StringComparison.Ordinal))
             {
-                return false;
+                ready.TrySetResult(true);
             }
+        }
 
-            try
-            {
-                await using var connection = new NpgsqlConnection(probe);
-                await connection.OpenAsync(cancellationToken);
-                return true;
-            }
-            catch (NpgsqlException) when (elapsed.Elapsed < s_startTimeout)
-            {
-                // Not listening yet, or "the database system is starting up": poll again.
-            }
-            catch (NpgsqlException e)
-            {
-                throw new InvalidOperationException($"PostgreSQL did not accept connections within {s_startTimeout}:\n{ReadLog(log)}", e);
-            }
+        watcher.Changed += (_, _) => Check();
+        watcher.Created += (_, _) => Check();
+        watcher.EnableRaisingEvents = true;
+        guard.EnableRaisingEvents = true;
+        guard.Exited += (_, _) => ready.TrySetResult(false);
+        // Written before the watcher started, or exited already: the events above would never come.
+        Check();
+        if (guard.HasExited)
+        {
+            ready.TrySetResult(false);
+        }
 
-            await Task.Delay(s_pollInterval, cancellationToken);
+        try
+        {
+            return await ready.Task.WaitAsync(s_startTimeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException($"PostgreSQL did not accept connections within {s_startTimeout}:\n{ReadLog(log)}", e);
         }
     }
 
