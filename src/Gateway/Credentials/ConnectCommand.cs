@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Duende.IdentityModel;
-using Duende.IdentityModel.Client;
 using Gateway.State;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -52,17 +50,8 @@ internal static class ConnectCommand
         }
 
         var client = services.GetRequiredService<SalesforceTokenClient>();
-        var state = CryptoRandom.CreateUniqueId(32);
-        var verifier = CryptoRandom.CreateUniqueId(64);
         var redirectUri = ConnectEndpoints.CallbackUrl(options, request: null);
-        var authorize = new RequestUrl(client.AuthorizeEndpoint.AbsoluteUri).CreateAuthorizeUrl(
-            clientId: options.ClientId!,
-            responseType: OidcConstants.ResponseTypes.Code,
-            scope: options.Scopes,
-            redirectUri: redirectUri,
-            state: state,
-            codeChallenge: System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
-            codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
+        var (authorize, state, verifier) = client.CreateAuthorizeRequest(redirectUri);
         await output.WriteLineAsync($"""
             Open this URL in a browser, log in as the integration user and allow access:
 

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
-using Duende.IdentityModel;
-using Duende.IdentityModel.Client;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -50,10 +48,8 @@ internal static class ConnectEndpoints
             return denied;
         }
 
-        var state = CryptoRandom.CreateUniqueId(32);
-        var verifier = CryptoRandom.CreateUniqueId(64);
-        var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var redirectUri = CallbackUrl(options.Value, context.Request);
+        var (authorize, state, verifier) = client.CreateAuthorizeRequest(redirectUri);
         var flow = Protector(dataProtection).Protect(string.Join('\n', state, verifier, redirectUri), s_flowLifetime);
         context.Response.Cookies.Append(CookieName, flow, new CookieOptions
         {
@@ -64,14 +60,6 @@ internal static class ConnectEndpoints
             Path = ConnectPath,
             MaxAge = s_flowLifetime,
         });
-        var authorize = new RequestUrl(client.AuthorizeEndpoint.AbsoluteUri).CreateAuthorizeUrl(
-            clientId: options.Value.ClientId!,
-            responseType: OidcConstants.ResponseTypes.Code,
-            scope: options.Value.Scopes,
-            redirectUri: redirectUri,
-            state: state,
-            codeChallenge: challenge,
-            codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
         return Results.Redirect(authorize);
     }
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +20,25 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
     private readonly UpstreamCredentialOptions _options = options.Value;
 
     public Uri AuthorizeEndpoint => Endpoint("authorize");
+
+    /// <summary>
+    /// A new authorization request (code flow, PKCE S256, RFC 7636 §4; random <c>state</c>, RFC 6749 §10.12):
+    /// the URL to send the operator to, and the state and verifier the callback must check and send.
+    /// </summary>
+    public (string Url, string State, string Verifier) CreateAuthorizeRequest(string redirectUri)
+    {
+        var state = CryptoRandom.CreateUniqueId(32);
+        var verifier = CryptoRandom.CreateUniqueId(64);
+        var url = new RequestUrl(AuthorizeEndpoint.AbsoluteUri).CreateAuthorizeUrl(
+            clientId: _options.ClientId!,
+            responseType: OidcConstants.ResponseTypes.Code,
+            scope: _options.Scopes,
+            redirectUri: redirectUri,
+            state: state,
+            codeChallenge: System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
+        return (url, state, verifier);
+    }
 
     public Task<SalesforceTokens> ExchangeCodeAsync(string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken) =>
         RequestTokensAsync((client, ct) => client.RequestAuthorizationCodeTokenAsync(Client(new AuthorizationCodeTokenRequest
