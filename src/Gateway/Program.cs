@@ -1,4 +1,5 @@
 using Gateway.Audit;
+using Gateway.Authorization;
 using Gateway.Credentials;
 using Gateway.Health;
 using Gateway.Hosting;
@@ -14,6 +15,7 @@ builder.AddGatewayHosting();
 builder.AddGatewayState();
 builder.AddGatewayTelemetry();
 builder.AddGatewayInboundAuth();
+builder.AddGatewayAuthorizationServer();
 builder.AddGatewayMcp();
 builder.AddGatewayUpstreamCredentials();
 builder.AddGatewayProxy();

@@ -114,7 +114,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         // Settings read while Program.cs registers services (which telemetry providers exist) must
         // reach the builder's configuration before it builds; host settings do.
-        foreach (var (key, value) in _settings.Where(static s => s.Key.StartsWith("Gateway:Telemetry:", StringComparison.Ordinal) || s.Key.StartsWith("Gateway:Audit:", StringComparison.Ordinal)))
+        foreach (var (key, value) in _settings.Where(static s => s.Key.StartsWith("Gateway:Telemetry:", StringComparison.Ordinal) || s.Key.StartsWith("Gateway:Audit:", StringComparison.Ordinal)
+            || s.Key == "Gateway:Authorization:Enabled"))
         {
             builder.UseSetting(key, value);
         }

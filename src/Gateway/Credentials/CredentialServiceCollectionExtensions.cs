@@ -18,10 +18,12 @@ public static class CredentialServiceCollectionExtensions
         builder.Services.TryAddSingleton<ConnectAccessGuard>();
         builder.Services.TryAddSingleton<StaticUpstreamCredentialProvider>();
         builder.Services.TryAddSingleton<OAuthUpstreamCredentialProvider>();
-        builder.Services.TryAddSingleton<IUpstreamCredentialProvider>(static services =>
+        builder.Services.TryAddSingleton<UserGrants>();
+        builder.Services.TryAddSingleton<IUpstreamCredentialProvider>(static services => new UpstreamCredentialRouter(
             services.GetRequiredService<IOptions<UpstreamCredentialOptions>>().Value.Mode == UpstreamCredentialMode.Static
                 ? services.GetRequiredService<StaticUpstreamCredentialProvider>()
-                : services.GetRequiredService<OAuthUpstreamCredentialProvider>());
+                : services.GetRequiredService<OAuthUpstreamCredentialProvider>(),
+            services.GetRequiredService<UserGrants>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CredentialStartup>());
         return builder;
     }

@@ -29,6 +29,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
     private readonly ILogger<OAuthUpstreamCredentialProvider> _logger;
     private readonly CancellationToken _stopping;
     private readonly GrantSlot _slot;
+    private readonly GrantKind _kind;
 
     public OAuthUpstreamCredentialProvider(
         GatewayDatabase database,
@@ -39,6 +40,24 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         GatewayInstrumentation instrumentation,
         IHostApplicationLifetime lifetime,
         ILogger<OAuthUpstreamCredentialProvider> logger)
+        : this(database, client, dataProtection, options, time, instrumentation, lifetime, logger,
+            options.Value.Mode == UpstreamCredentialMode.ClientCredentials ? UpstreamGrant.ClientCredentialsId : UpstreamGrant.ServiceAccountId,
+            options.Value.Mode == UpstreamCredentialMode.ClientCredentials ? GrantKind.ClientCredentials : GrantKind.ServiceAccount)
+    {
+    }
+
+    /// <summary>One grant of <paramref name="kind"/>: the mode's own, or one user's (<see cref="UserGrants"/>).</summary>
+    public OAuthUpstreamCredentialProvider(
+        GatewayDatabase database,
+        SalesforceTokenClient client,
+        IDataProtectionProvider dataProtection,
+        IOptions<UpstreamCredentialOptions> options,
+        TimeProvider time,
+        GatewayInstrumentation instrumentation,
+        IHostApplicationLifetime lifetime,
+        ILogger<OAuthUpstreamCredentialProvider> logger,
+        string grantId,
+        GrantKind kind)
     {
         _database = database;
         _client = client;
@@ -48,8 +67,14 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         _instrumentation = instrumentation;
         _logger = logger;
         _stopping = lifetime.ApplicationStopping;
-        _slot = new GrantSlot(_options.Mode == UpstreamCredentialMode.ClientCredentials ? UpstreamGrant.ClientCredentialsId : UpstreamGrant.ServiceAccountId);
+        _slot = new GrantSlot(grantId);
+        _kind = kind;
     }
+
+    /// <summary>What a user's MCP client is told when that user's Salesforce grant is gone.</summary>
+    public const string UserSignInAgain = "Your Salesforce authorization is no longer valid; sign in again through your MCP client.";
+
+    public GrantKind Kind => _kind;
 
     /// <summary>The grant as this process knows it.</summary>
     public GrantSnapshot Current => _slot.Snapshot;
@@ -128,7 +153,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
             data["next_refresh_at"] = nextRefresh.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (snapshot.State is GrantState.NotConnected or GrantState.NeedsReconnect && _options.Mode == UpstreamCredentialMode.ServiceAccount)
+        if (snapshot.State is GrantState.NotConnected or GrantState.NeedsReconnect && _kind == GrantKind.ServiceAccount)
         {
             data["connect_url"] = ConnectUrl;
         }
@@ -224,26 +249,35 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         // operator is re-read from the store at most once per ReconnectCheckInterval (a reconnect may
         // have happened through another replica); that read never calls the token endpoint.
         var waitsForOperator = snapshot.State == GrantState.NeedsReconnect
-            || (snapshot.State == GrantState.NotConnected && _options.Mode == UpstreamCredentialMode.ServiceAccount);
+            || (snapshot.State == GrantState.NotConnected && _kind != GrantKind.ClientCredentials);
         if ((waitsForOperator && now - snapshot.LoadedAt < _options.ReconnectCheckInterval)
             || (!waitsForOperator && snapshot.NextRefreshAt is { } next && next > now && snapshot.Failures > 0))
         {
-            return UpstreamCredentialResult.Failure(Explain(snapshot));
+            return Fail(snapshot);
         }
 
         var refreshed = await RefreshAsync(rejectedToken: null).WaitAsync(cancellationToken);
         return refreshed.IsUsable(_time.GetUtcNow())
             ? UpstreamCredentialResult.Success(refreshed.AccessToken!, refreshed.Account)
-            : UpstreamCredentialResult.Failure(Explain(refreshed));
+            : Fail(refreshed);
     }
+
+    /// <summary>
+    /// No token. A user whose own grant is gone must sign in again, which their MCP client does when the
+    /// gateway answers 401 (MCP authorization: "Invalid or expired tokens MUST receive a HTTP 401").
+    /// </summary>
+    private UpstreamCredentialResult Fail(GrantSnapshot snapshot) => UpstreamCredentialResult.Failure(Explain(snapshot),
+        requiresSignIn: _kind == GrantKind.User && snapshot.State is GrantState.NotConnected or GrantState.NeedsReconnect);
 
     private string Explain(GrantSnapshot snapshot) => snapshot.State switch
     {
         GrantState.Unknown => "The gateway has not loaded its Salesforce grant yet.",
-        GrantState.NotConnected when _options.Mode == UpstreamCredentialMode.ServiceAccount =>
+        GrantState.NotConnected when _kind == GrantKind.User => UserSignInAgain,
+        GrantState.NeedsReconnect when _kind == GrantKind.User => UserSignInAgain,
+        GrantState.NotConnected when _kind == GrantKind.ServiceAccount =>
             $"The gateway is not connected to Salesforce: an operator must connect it at {ConnectUrl}.",
         GrantState.NotConnected => $"The gateway has no Salesforce token: {snapshot.Problem ?? "the client credentials request has not succeeded"}.",
-        GrantState.NeedsReconnect when _options.Mode == UpstreamCredentialMode.ServiceAccount =>
+        GrantState.NeedsReconnect when _kind == GrantKind.ServiceAccount =>
             $"The gateway's Salesforce grant is no longer valid ({snapshot.Problem}); an operator must reconnect the gateway at {ConnectUrl}.",
         GrantState.NeedsReconnect => $"Salesforce refused the gateway's client credentials ({snapshot.Problem}); fix the External Client App or the gateway's configuration.",
         _ => $"The gateway could not refresh its Salesforce token ({snapshot.Problem ?? snapshot.LastRefreshOutcome}); it retries at {snapshot.NextRefreshAt:O}.",
@@ -278,7 +312,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
             await db.LockGrantAsync(_slot.GrantId, cancellationToken);
             var row = await db.UpstreamGrants.SingleOrDefaultAsync(g => g.Id == _slot.GrantId, cancellationToken);
             var now = _time.GetUtcNow();
-            if (row is null && _options.Mode == UpstreamCredentialMode.ServiceAccount)
+            if (row is null && _kind != GrantKind.ClientCredentials)
             {
                 return _slot.Publish(NotConnected());
             }
@@ -303,7 +337,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
             {
                 tokens = _slot.Pending!.Value.Tokens;
             }
-            else if (_options.Mode == UpstreamCredentialMode.ClientCredentials)
+            else if (_kind == GrantKind.ClientCredentials)
             {
                 tokens = await RequestWithRetriesAsync(static (client, _, ct) => client.ClientCredentialsAsync(ct), null, cancellationToken);
             }
@@ -372,7 +406,7 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         {
             row.LastRefreshAt = now;
             row.LastRefreshOutcome = outcome;
-            var terminal = tokens.Outcome == TokenOutcome.InvalidGrant && _options.Mode == UpstreamCredentialMode.ServiceAccount;
+            var terminal = tokens.Outcome == TokenOutcome.InvalidGrant && _kind != GrantKind.ClientCredentials;
             if (terminal)
             {
                 // Terminal: flag it for every replica, and drop the tokens Salesforce has revoked. (Client

@@ -25,7 +25,7 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
     /// A new authorization request (code flow, PKCE S256, RFC 7636 §4; random <c>state</c>, RFC 6749 §10.12):
     /// the URL to send the operator to, and the state and verifier the callback must check and send.
     /// </summary>
-    public (string Url, string State, string Verifier) CreateAuthorizeRequest(string redirectUri)
+    public (string Url, string State, string Verifier) CreateAuthorizeRequest(string redirectUri, string? loginHint = null)
     {
         var state = CryptoRandom.CreateUniqueId(32);
         var verifier = CryptoRandom.CreateUniqueId(64);
@@ -36,7 +36,8 @@ internal sealed class SalesforceTokenClient(IHttpClientFactory httpClients, IOpt
             redirectUri: redirectUri,
             state: state,
             codeChallenge: System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
-            codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256);
+            codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256,
+            loginHint: loginHint);
         return (url, state, verifier);
     }
 

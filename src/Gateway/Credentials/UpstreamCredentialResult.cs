@@ -6,11 +6,12 @@ namespace Gateway.Credentials;
 /// </summary>
 public readonly record struct UpstreamCredentialResult
 {
-    private UpstreamCredentialResult(string? accessToken, string? error, UpstreamAccount? account)
+    private UpstreamCredentialResult(string? accessToken, string? error, UpstreamAccount? account, bool requiresSignIn = false)
     {
         AccessToken = accessToken;
         Error = error;
         Account = account;
+        RequiresSignIn = requiresSignIn;
     }
 
     public string? AccessToken { get; }
@@ -21,13 +22,19 @@ public readonly record struct UpstreamCredentialResult
     /// <summary>Why no token is available, in words safe to show a client (never a secret).</summary>
     public string? Error { get; }
 
+    /// <summary>
+    /// The caller's own upstream grant is gone (a user's Salesforce grant was revoked): the client must
+    /// sign in again, so the proxy answers 401 rather than 503.
+    /// </summary>
+    public bool RequiresSignIn { get; }
+
     [MemberNotNullWhen(true, nameof(AccessToken))]
     [MemberNotNullWhen(false, nameof(Error))]
     public bool Succeeded => AccessToken is not null;
 
     public static UpstreamCredentialResult Success(string accessToken, UpstreamAccount? account = null) => new(accessToken, null, account);
 
-    public static UpstreamCredentialResult Failure(string error) => new(null, error, null);
+    public static UpstreamCredentialResult Failure(string error, bool requiresSignIn = false) => new(null, error, null, requiresSignIn);
 }
 
 /// <summary>The upstream identity a token acts as: Salesforce's user and org ids, never a secret.</summary>

@@ -1,3 +1,4 @@
+using Gateway.Authorization;
 using Gateway.Credentials;
 using Gateway.Health;
 using Gateway.Mcp;
@@ -15,6 +16,7 @@ public static class GatewayEndpoints
         app.MapGatewayConnect();
 
         var path = app.Services.GetRequiredService<IOptions<McpOptions>>().Value.Path;
+        app.MapGatewayAuthorization(path);
         // Resolved per request (a singleton lookup) so that every option is validated together at start-up.
         app.Map(path, static context => context.RequestServices.GetRequiredService<McpProxyHandler>().InvokeAsync(context));
         return app;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Inbound;
 
 /// <summary>Validates <see cref="InboundAuthOptions"/> at start-up; every error names its key.</summary>
-internal sealed class InboundAuthOptionsValidator : IValidateOptions<InboundAuthOptions>
+internal sealed class InboundAuthOptionsValidator(IConfiguration? configuration = null) : IValidateOptions<InboundAuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, InboundAuthOptions options)
     {
@@ -23,9 +23,11 @@ internal sealed class InboundAuthOptionsValidator : IValidateOptions<InboundAuth
         Check(options.ApiKeys, "ApiKeys");
         Check(options.BearerTokens, "BearerTokens");
 
-        if (options.ApiKeys.Count == 0 && options.BearerTokens.Count == 0 && !options.AllowAnonymous)
+        // The gateway's own authorization server is a way in of its own (Gateway:Authorization:Enabled).
+        var oauth = configuration?.GetValue<bool>("Gateway:Authorization:Enabled") == true;
+        if (options.ApiKeys.Count == 0 && options.BearerTokens.Count == 0 && !options.AllowAnonymous && !oauth)
         {
-            errors.Add($"{Section}:ApiKeys (or {Section}:BearerTokens) must configure at least one credential, or {Section}:AllowAnonymous must be true. The gateway does not run open by accident.");
+            errors.Add($"{Section}:ApiKeys (or {Section}:BearerTokens) must configure at least one credential, Gateway:Authorization:Enabled must be true, or {Section}:AllowAnonymous must be true. The gateway does not run open by accident.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -18,11 +18,13 @@ internal sealed class InboundAuthenticator
     private const int MaxSecretLength = 1024;
 
     private readonly ILogger<InboundAuthenticator> _logger;
+    private readonly IIssuedTokenValidator? _issuedTokens;
     private volatile Snapshot _snapshot;
 
-    public InboundAuthenticator(IOptionsMonitor<InboundAuthOptions> options, ILogger<InboundAuthenticator> logger)
+    public InboundAuthenticator(IOptionsMonitor<InboundAuthOptions> options, ILogger<InboundAuthenticator> logger, IIssuedTokenValidator? issuedTokens = null)
     {
         _logger = logger;
+        _issuedTokens = issuedTokens;
         _snapshot = new Snapshot(options.CurrentValue);
         // Keys can be rotated by editing configuration; no restart needed.
         options.OnChange(updated => _snapshot = new Snapshot(updated));
@@ -30,6 +32,58 @@ internal sealed class InboundAuthenticator
 
     /// <summary>The header that carries API keys; the proxy strips it before forwarding.</summary>
     public string ApiKeyHeader => _snapshot.ApiKeyHeader;
+
+    /// <summary>
+    /// API keys and static bearer tokens first (memory only); a bearer token that is neither, when the
+    /// gateway's authorization server is on, is validated as one of its access tokens.
+    /// </summary>
+    public ValueTask<InboundAuthentication> AuthenticateAsync(HttpContext context)
+    {
+        if (TryAuthenticate(context.Request, out var principal, out var rejection))
+        {
+            return new(new InboundAuthentication(principal, null));
+        }
+
+        if (_issuedTokens is null)
+        {
+            return new(new InboundAuthentication(null, rejection));
+        }
+
+        return rejection.Reason == "invalid_token"
+            ? ValidateIssuedTokenAsync(context, _issuedTokens)
+            : new(new InboundAuthentication(null, OAuthChallenge(context.Request, rejection, error: null)));
+    }
+
+    /// <summary>A 401 that sends the client to sign in again, e.g. when its user's Salesforce grant is gone.</summary>
+    public McpRejection SignInAgain(HttpRequest request, string message)
+    {
+        var rejection = _snapshot.Unauthorized("upstream_grant_gone", message);
+        return OAuthChallenge(request, rejection, "invalid_token");
+    }
+
+    private async ValueTask<InboundAuthentication> ValidateIssuedTokenAsync(HttpContext context, IIssuedTokenValidator validator)
+    {
+        var result = await validator.ValidateAsync(context);
+        if (result.Principal is { } principal)
+        {
+            return new InboundAuthentication(principal, null);
+        }
+
+        _logger.InboundCredentialRejected(InboundCredentialKind.OAuth);
+        var rejection = result.InsufficientScope
+            ? new McpRejection(StatusCodes.Status403Forbidden, JsonRpcErrorCodes.Unauthorized, "insufficient_scope", result.Description ?? "The access token lacks the scope the MCP endpoint needs.")
+            : _snapshot.Unauthorized("invalid_token", result.Description ?? "The bearer token is not valid.");
+        return new InboundAuthentication(null, OAuthChallenge(context.Request, rejection, result.Error ?? "invalid_token"));
+    }
+
+    private McpRejection OAuthChallenge(HttpRequest request, McpRejection rejection, string? error)
+    {
+        // The OAuth challenge comes first: MCP clients discover the authorization server from it.
+        var challenge = _issuedTokens!.Challenge(request, error);
+        var others = rejection.Headers?.FirstOrDefault(static h => h.Key == HeaderNames.WWWAuthenticate).Value;
+        var value = others is { Length: > 0 } ? challenge + ", " + others : challenge;
+        return rejection with { Headers = [new(HeaderNames.WWWAuthenticate, value)] };
+    }
 
     public bool TryAuthenticate(HttpRequest request, [NotNullWhen(true)] out GatewayPrincipal? principal, [NotNullWhen(false)] out McpRejection? rejection)
     {
@@ -119,6 +173,7 @@ internal sealed class InboundAuthenticator
             BearerTokens = [.. options.BearerTokens.Select(static c => new Entry(Convert.FromHexString(c.Sha256), new GatewayPrincipal(c.Id, InboundCredentialKind.BearerToken)))];
 
             // RFC 9110 §11.6.1: a 401 carries at least one challenge; name only the schemes configured.
+            // (With the authorization server on, its Bearer challenge is put first per request.)
             var challenges = new List<string>();
             if (BearerTokens.Length > 0)
             {
@@ -145,3 +200,6 @@ internal sealed class InboundAuthenticator
             new(StatusCodes.Status401Unauthorized, JsonRpcErrorCodes.Unauthorized, reason, message) { Headers = _challenge };
     }
 }
+
+/// <summary>Who the request is from, or the rejection to answer with.</summary>
+internal readonly record struct InboundAuthentication(GatewayPrincipal? Principal, McpRejection? Rejection);

@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Credentials;
 using Gateway.Inbound;
 using Gateway.Inspection;
 using Gateway.Mcp;
@@ -22,6 +23,7 @@ internal sealed class McpHttpTransformer(
     InboundAuthenticator authenticator,
     SessionBinder sessions,
     GatewayInstrumentation instrumentation,
+    IUpstreamCredentialProvider credentials,
     ILogger<McpHttpTransformer> logger) : HttpTransformer
 {
     /// <summary>Salesforce's body for a wrong or inactive server path (forcedotcom/mcp-hosted#9).</summary>
@@ -75,6 +77,15 @@ internal sealed class McpHttpTransformer(
             // sent to: the client's own credential was fine.
             var hint = await ReadHintAsync(proxyResponse, cancellationToken);
             logger.UpstreamRejectedCredential(status, hint ?? "none");
+            if (exchange.Principal is { UpstreamGrantId: not null } user
+                && await credentials.GetTokenAsync(user, cancellationToken) is { RequiresSignIn: true } gone)
+            {
+                // The user's own Salesforce grant was revoked (the renewal found invalid_grant): their
+                // client must sign in again, which a 401 with the OAuth challenge tells it.
+                await RejectAsync(httpContext, exchange, authenticator.SignInAgain(httpContext.Request, gone.Error!));
+                return false;
+            }
+
             await RejectAsync(httpContext, exchange, new McpRejection(StatusCodes.Status502BadGateway, JsonRpcErrorCodes.UpstreamCredentialUnavailable,
                 "upstream_credential_rejected", CredentialRejectedMessage(hint)));
             return false;

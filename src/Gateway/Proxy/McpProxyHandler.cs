@@ -82,7 +82,8 @@ internal sealed class McpProxyHandler(
             return forbidden;
         }
 
-        if (!authenticator.TryAuthenticate(request, out var principal, out var unauthorized))
+        var (principal, unauthorized) = await authenticator.AuthenticateAsync(context);
+        if (principal is null)
         {
             return unauthorized;
         }
@@ -149,6 +150,11 @@ internal sealed class McpProxyHandler(
         if (!token.Succeeded)
         {
             logger.UpstreamCredentialUnavailable(token.Error);
+            if (token.RequiresSignIn)
+            {
+                return authenticator.SignInAgain(request, token.Error) with { IdJson = exchange.SingleMessageIdJson };
+            }
+
             return new McpRejection(StatusCodes.Status503ServiceUnavailable, JsonRpcErrorCodes.UpstreamCredentialUnavailable,
                 "upstream_credential_unavailable", token.Error) { IdJson = exchange.SingleMessageIdJson };
         }
