@@ -119,8 +119,15 @@ internal static class StandInAuthorityExtensions
         {
             var request = context.GetOpenIddictServerRequest()
                 ?? throw new InvalidOperationException("Not an OpenIddict authorization request.");
-            // No login page: the sandbox's user approves every request, or the user login_hint names.
-            var user = options.Users.FirstOrDefault(u => string.Equals(u.Username, request.LoginHint, StringComparison.OrdinalIgnoreCase)) ?? options.User;
+            // The user login_hint names approves at once; otherwise the login page asks, or the sandbox's user approves.
+            var all = options.Users.Prepend(options.User);
+            var hinted = all.FirstOrDefault(u => string.Equals(u.Username, request.LoginHint, StringComparison.OrdinalIgnoreCase));
+            if (hinted is null && options.LoginPage)
+            {
+                return LoginPage(context, request, all);
+            }
+
+            var user = hinted ?? options.User;
             return Results.SignIn(Principal(user, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
         app.MapPost(TokenPath, async (HttpContext context) =>
@@ -139,6 +146,46 @@ internal static class StandInAuthorityExtensions
                 ? Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)
                 : Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         });
+    }
+
+    /// <summary>
+    /// A login page in the manner of Salesforce's: pick a user, and the same authorization request is sent
+    /// again with that user as <c>login_hint</c>. A plain GET form, no script.
+    /// </summary>
+    private static IResult LoginPage(HttpContext context, OpenIddictRequest request, IEnumerable<StandInUser> users)
+    {
+        static string Encode(string? value) => System.Text.Encodings.Web.HtmlEncoder.Default.Encode(value ?? "");
+        var hidden = new System.Text.StringBuilder();
+        foreach (var (name, value) in request.GetParameters())
+        {
+            if (name == Parameters.LoginHint)
+            {
+                continue;
+            }
+
+            foreach (var item in (Microsoft.Extensions.Primitives.StringValues)value)
+            {
+                hidden.Append($"""<input type="hidden" name="{Encode(name)}" value="{Encode(item)}">""");
+            }
+        }
+
+        var choices = string.Concat(users.Select(u => $"""<option value="{Encode(u.Username)}">{Encode(u.DisplayName)} ({Encode(u.Username)})</option>"""));
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        // form-action stays open: after the login, the authority redirects to the client's callback.
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+        var html = $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Log in to Salesforce (stand-in)</title></head>
+            <body style="font-family: system-ui, sans-serif; max-width: 30rem; margin: 3rem auto">
+            <h1>Log in to Salesforce (stand-in)</h1>
+            <form method="get" action="{AuthorizePath}">{hidden}
+            <label for="username">Username</label>
+            <select id="username" name="login_hint">{choices}</select>
+            <button type="submit" id="login">Log in</button>
+            </form></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
     }
 
     private static ClaimsPrincipal Principal(StandInUser user, IEnumerable<string> scopes)

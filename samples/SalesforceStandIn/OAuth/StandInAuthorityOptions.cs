@@ -32,6 +32,13 @@ public sealed class StandInAuthorityOptions
     /// </summary>
     public IList<StandInUser> Users { get; } = [];
 
+    /// <summary>
+    /// Show a login page (pick one of the users) when an authorization request's <c>login_hint</c> names
+    /// no known user, as Salesforce's login page would, instead of approving as <see cref="User"/> at
+    /// once. For browser tests and the interactive sandbox. Default <see langword="false"/>.
+    /// </summary>
+    public bool LoginPage { get; set; }
+
     /// <summary>The user with this id: <see cref="User"/> or one of <see cref="Users"/>.</summary>
     public StandInUser? FindUser(string? userId) =>
         userId is null ? null : userId == User.UserId ? User : Users.FirstOrDefault(u => u.UserId == userId);

@@ -50,7 +50,7 @@ public sealed class AuthorizationSandbox : IAsyncDisposable
         var authority = sandbox.StandInOptions.Authority;
         authority.Enabled = true;
         authority.Users.Add(Second);
-        _ = loginPage; // LOGINPAGE-PENDING
+        authority.LoginPage = loginPage;
         sandbox._standIn = StandInServer.Create(sandbox.StandInOptions);
         await sandbox._standIn.StartAsync();
         var all = new Dictionary<string, string?>
