@@ -26,6 +26,7 @@ public sealed class AuthorizationSandbox : IAsyncDisposable
     public static readonly StandInUser Second = new("005000000000002AAA", "00D000000000001AAA", "second.user@example.com", "Second User");
 
     private WebApplication _standIn = null!;
+    private Dictionary<string, string?> _settings = null!;
 
     private AuthorizationSandbox()
     {
@@ -70,10 +71,23 @@ public sealed class AuthorizationSandbox : IAsyncDisposable
             all[key] = value;
         }
 
+        sandbox._settings = all;
         sandbox.Gateway = new GatewayFactory(sandbox._standIn.GetMcpEndpoint(sandbox.StandInOptions), all, useKestrel: true);
         await sandbox.Authority.AllowRedirectUriAsync(new Uri(sandbox.Gateway.KestrelAddress, "/oauth/salesforce/callback"));
         await sandbox.Authority.AllowRedirectUriAsync(new Uri(sandbox.Gateway.KestrelAddress, "/connect/salesforce/callback"));
         return sandbox;
+    }
+
+    /// <summary>Another gateway with the same configuration (a replica, when the state is a shared PostgreSQL).</summary>
+    public GatewayFactory CreateReplica(IDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new GatewayFactory(_standIn.GetMcpEndpoint(StandInOptions), settings, useKestrel: true);
     }
 
     /// <summary>Connects the gateway's own service account, as an operator's browser would.</summary>
