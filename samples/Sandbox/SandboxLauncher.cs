@@ -28,6 +28,10 @@ internal static class SandboxLauncher
         standInOptions.Authority.Enabled = true;
         standInOptions.Authority.AccessTokenLifetime = s_accessTokenLifetime;
         standInOptions.Authority.RedirectUris.Add(url + "/connect/salesforce/callback");
+        // The gateway's own authorization server signs people in at the stand-in, as at Salesforce.
+        standInOptions.Authority.RedirectUris.Add(url + "/oauth/salesforce/callback");
+        standInOptions.Authority.LoginPage = true;
+        standInOptions.Authority.Users.Add(new StandInUser("005000000000002AAA", "00D000000000001AAA", "second.user@example.com", "Second User"));
         await using var standIn = StandInServer.Create(standInOptions);
         await standIn.StartAsync();
         var upstream = standIn.GetMcpEndpoint(standInOptions);
@@ -50,6 +54,8 @@ internal static class SandboxLauncher
             "--Gateway:Inbound:ApiKeys:0:Id=sandbox",
             $"--Gateway:Inbound:ApiKeys:0:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)))}",
             "--Gateway:State:DataDirectory=data/sandbox",
+            "--Gateway:Authorization:Enabled=true",
+            $"--Gateway:Authorization:PublicBaseUrl={url}",
             .. args,
         ];
 
@@ -62,6 +68,8 @@ internal static class SandboxLauncher
               API key header:                 x-api-key
               API key:                        {apiKey}
               Reconnect Salesforce:           {url}/connect/salesforce   (readiness: {url}/healthz/ready)
+              OAuth for MCP clients:          discovery from {url}/mcp (DCR, PKCE); log in as
+                                              sandbox.user@example.com or second.user@example.com
 
             Try it:  dotnet run --project samples/GatewayClient -- --url {url}/mcp --api-key {apiKey}
             Stop with Ctrl+C.
@@ -120,7 +128,7 @@ internal static class SandboxLauncher
 
         try
         {
-            using var connected = await browser.GetAsync("/connect/salesforce");
+            using var connected = await browser.GetAsync("/connect/salesforce?login_hint=sandbox.user%40example.com");
             Console.WriteLine(connected.IsSuccessStatusCode
                 ? $"  Connected the gateway to the stand-in's Salesforce user (as {url}/connect/salesforce would in a browser).\n"
                 : $"  Connecting the gateway failed ({(int)connected.StatusCode}); open {url}/connect/salesforce in a browser.\n");

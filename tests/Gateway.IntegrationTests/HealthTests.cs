@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -55,6 +57,30 @@ public sealed class HealthTests : IDisposable
     }
 
     [Fact]
+    public async Task Ready_ACredentialThatArrivesLater_IsProbedOnceTheCachedResultExpires()
+    {
+        // The sandbox's order: readiness is asked before the operator has connected the gateway.
+        _upstream.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(400));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var credential = new SwitchableCredential();
+        using var gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), timeProvider: time, configureServices: services =>
+        {
+            services.RemoveAll<Gateway.Credentials.IUpstreamCredentialProvider>();
+            services.AddSingleton<Gateway.Credentials.IUpstreamCredentialProvider>(credential);
+        });
+        using var client = gateway.CreateGatewayClient();
+
+        using var before = await client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken);
+        credential.Token = TestCredentials.UpstreamToken;
+        time.Advance(TimeSpan.FromSeconds(11));
+        using var after = await client.GetAsync("/healthz/ready", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Single(_upstream.LogEntries);
+    }
+
+    [Fact]
     public async Task Ready_UnreachableUpstream_IsUnhealthy()
     {
         using var gateway = new GatewayFactory(new Uri("http://127.0.0.1:9/mcp"));
@@ -79,6 +105,18 @@ public sealed class HealthTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("status").GetString());
         Assert.Empty(_upstream.LogEntries);
+    }
+
+    private sealed class SwitchableCredential : Gateway.Credentials.IUpstreamCredentialProvider
+    {
+        public string? Token { get; set; }
+
+        public ValueTask<Gateway.Credentials.UpstreamCredentialResult> GetTokenAsync(Gateway.Inbound.GatewayPrincipal principal, CancellationToken cancellationToken) =>
+            new(Token is { } token ? Gateway.Credentials.UpstreamCredentialResult.Success(token) : Gateway.Credentials.UpstreamCredentialResult.Failure("not connected yet"));
+
+        public ValueTask<bool> RenewAsync(Gateway.Inbound.GatewayPrincipal principal, string rejectedToken, CancellationToken cancellationToken) => new(false);
+
+        public Gateway.Credentials.UpstreamCredentialStatus Describe() => new(Token is not null, "Test", Token is null ? "not connected yet" : "connected");
     }
 
     public void Dispose()

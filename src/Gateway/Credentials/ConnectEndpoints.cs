@@ -49,7 +49,9 @@ internal static class ConnectEndpoints
         }
 
         var redirectUri = CallbackUrl(options.Value, context.Request);
-        var (authorize, state, verifier) = client.CreateAuthorizeRequest(redirectUri);
+        // ?login_hint= preselects the Salesforce account to connect (e.g. the integration user).
+        var loginHint = context.Request.Query["login_hint"].ToString() is { Length: > 0 and <= 256 } hint ? hint : null;
+        var (authorize, state, verifier) = client.CreateAuthorizeRequest(redirectUri, loginHint);
         var flow = Protector(dataProtection).Protect(string.Join('\n', state, verifier, redirectUri), s_flowLifetime);
         context.Response.Cookies.Append(CookieName, flow, new CookieOptions
         {

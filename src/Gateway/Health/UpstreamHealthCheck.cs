@@ -46,8 +46,15 @@ internal sealed class UpstreamHealthCheck(
                 return cached.Result;
             }
 
-            // Concurrent readiness calls share one probe instead of each sending their own.
-            probe = _inFlight ??= ProbeAndCacheAsync();
+            // Concurrent readiness calls share one probe instead of each sending their own. A probe that
+            // finished synchronously (no credential) cleared _inFlight before this assignment stored it,
+            // so a completed task is never reused: it would answer with that old result forever.
+            if (_inFlight is null or { IsCompleted: true })
+            {
+                _inFlight = ProbeAndCacheAsync();
+            }
+
+            probe = _inFlight;
         }
 
         return await probe.WaitAsync(cancellationToken);
