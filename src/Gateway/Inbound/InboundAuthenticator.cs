@@ -39,7 +39,7 @@ internal sealed class InboundAuthenticator
     /// </summary>
     public ValueTask<InboundAuthentication> AuthenticateAsync(HttpContext context)
     {
-        if (TryAuthenticate(context.Request, out var principal, out var rejection))
+        if (TryAuthenticate(context.Request, bearerMayBeIssued: _issuedTokens is not null, out var principal, out var rejection))
         {
             return new(new InboundAuthentication(principal, null));
         }
@@ -85,7 +85,13 @@ internal sealed class InboundAuthenticator
         return rejection with { Headers = [new(HeaderNames.WWWAuthenticate, value)] };
     }
 
-    public bool TryAuthenticate(HttpRequest request, [NotNullWhen(true)] out GatewayPrincipal? principal, [NotNullWhen(false)] out McpRejection? rejection)
+    public bool TryAuthenticate(HttpRequest request, [NotNullWhen(true)] out GatewayPrincipal? principal, [NotNullWhen(false)] out McpRejection? rejection) =>
+        TryAuthenticate(request, bearerMayBeIssued: false, out principal, out rejection);
+
+    // bearerMayBeIssued: a bearer token that is no static token may still be one the authorization
+    // server issued; it is not logged as refused here (that would log every OAuth request), but by the
+    // caller if the authorization server refuses it too.
+    private bool TryAuthenticate(HttpRequest request, bool bearerMayBeIssued, [NotNullWhen(true)] out GatewayPrincipal? principal, [NotNullWhen(false)] out McpRejection? rejection)
     {
         var snapshot = _snapshot;
         var apiKey = request.Headers[snapshot.ApiKeyHeader];
@@ -112,7 +118,11 @@ internal sealed class InboundAuthenticator
                 : null;
             if (principal is null)
             {
-                _logger.InboundCredentialRejected(InboundCredentialKind.BearerToken);
+                if (!bearerMayBeIssued)
+                {
+                    _logger.InboundCredentialRejected(InboundCredentialKind.BearerToken);
+                }
+
                 rejection = snapshot.Unauthorized("invalid_token", "The bearer token is not valid.");
                 return false;
             }

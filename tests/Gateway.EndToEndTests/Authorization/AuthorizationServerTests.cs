@@ -450,7 +450,7 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
         }), Cancellation);
 
     /// <summary>A stateless (2026-07-28) tools/call of getUserInfo, which says whom the call ran as.</summary>
-    private static HttpRequestMessage McpRequest(string? bearer)
+    internal static HttpRequestMessage McpRequest(string? bearer)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
         {

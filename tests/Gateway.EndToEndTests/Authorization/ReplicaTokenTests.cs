@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Testing;
 
@@ -55,15 +54,7 @@ public sealed class ReplicaTokenTests
     private static async Task<HttpResponseMessage> CallAsync(GatewayFactory gateway, string accessToken)
     {
         using var http = new HttpClient { BaseAddress = gateway.KestrelAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp")
-        {
-            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"getUserInfo","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"e2e","version":"1"}}}}""", System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Add("Accept", "application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "getUserInfo");
+        using var request = AuthorizationServerTests.McpRequest(accessToken);
         return await http.SendAsync(request, Cancellation);
     }
 }
