@@ -172,6 +172,11 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
         Assert.NotEmpty(salesforceTokens);
         Assert.All(salesforceTokens, secret => Assert.DoesNotContain(secret, seen, StringComparison.Ordinal));
         Assert.True(await _sandbox.HasUserGrantAsync(AuthorizationSandbox.Second));
+
+        // Nothing the gateway logged (at Debug, OpenIddict's own logs included) holds a token or the code.
+        var logs = _sandbox.Gateway.Logs.AllText();
+        Assert.All(salesforceTokens.Append(accessToken).Append(tokens.RootElement.GetProperty("refresh_token").GetString()!).Append(code),
+            secret => Assert.DoesNotContain(secret, logs, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -289,6 +294,9 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
         var callBody = await call.Content.ReadAsStringAsync(Cancellation);
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         Assert.Contains("sandbox.user@example.com", callBody, StringComparison.Ordinal);
+        var logs = _sandbox.Gateway.Logs.AllText();
+        Assert.DoesNotContain(AuthorizationSandbox.MachineClientSecret, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.RootElement.GetProperty("access_token").GetString()!, logs, StringComparison.Ordinal);
         // RFC 6749 §5.2: invalid_client may be answered with 401.
         Assert.Equal(HttpStatusCode.Unauthorized, wrongSecret.StatusCode);
         Assert.Contains("invalid_client", await wrongSecret.Content.ReadAsStringAsync(Cancellation), StringComparison.Ordinal);
