@@ -201,6 +201,33 @@ public sealed class TelemetryTests : IDisposable
         Assert.Contains(points, static p => Math.Abs(p.Sum - 30) < 0.01 && (string?)p.Tags["error.type"] == "session_not_found");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HttpMetrics_DurationsAlways_PerRequestGaugesOnlyWhenDetailed(bool detailed)
+    {
+        var metrics = new List<Metric>();
+        using var gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?>
+        {
+            ["Gateway:Telemetry:Enabled"] = "true",
+            ["Gateway:Telemetry:DetailedHttpMetrics"] = detailed ? "true" : "false",
+        }, configureServices: services => services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics)));
+        using var client = gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+        gateway.Services.GetRequiredService<MeterProvider>().ForceFlush();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var names = metrics.Select(static m => m.Name).ToHashSet();
+        Assert.Contains("http.server.request.duration", names);
+        Assert.Contains("http.client.request.duration", names);
+        Assert.Contains("mcp.server.operation.duration", names);
+        foreach (var perRequest in new[] { "http.server.active_requests", "http.client.active_requests", "http.client.open_connections" })
+        {
+            Assert.Equal(detailed, names.Contains(perRequest));
+        }
+    }
+
     [Fact]
     public async Task UnauthenticatedRequest_IsTaggedOnTheHttpSpan_WithoutAnMcpSpan()
     {

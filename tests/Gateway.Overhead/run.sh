@@ -8,7 +8,8 @@
 #   gateway+extra  a second gateway with GATEWAY_EXTRA_ENV applied (only when that is set); the
 #                  placeholders {STATE_DIR} and {UPSTREAM_ORIGIN} are replaced in its values. The
 #                  upstream also answers Salesforce's token endpoint (/services/oauth2/token) with a
-#                  Salesforce-shaped response, so the OAuth modes can be measured (README beside this).
+#                  Salesforce-shaped response, so the OAuth modes can be measured, and accepts OTLP/HTTP
+#                  exports on /v1/*, so exporting telemetry can be (README beside this).
 # Closed loop (wrk): requests/s, p50, p99. Fixed rate (h2load --rps): p50, p99 and the p99 added
 # over direct. See README.md beside this script for the knobs and how to read the output.
 set -euo pipefail
@@ -279,6 +280,12 @@ start_nginx direct "$UPSTREAM_WORKERS" "    server {
         location = /services/oauth2/token {
             default_type application/json;
             return 200 '$token_response';
+        }
+        # An OTLP/HTTP collector stand-in (/v1/traces, /v1/metrics, /v1/logs): accepts every export and
+        # keeps nothing, so a gateway given OTEL_EXPORTER_OTLP_ENDPOINT={UPSTREAM_ORIGIN} pays for exporting.
+        location /v1/ {
+            default_type application/x-protobuf;
+            return 200 '';
         }
     }"
 url[direct]="http://127.0.0.1:${port[direct]}/mcp"
@@ -554,7 +561,16 @@ print_round() {
 
 log "targets: ${targets[*]}; $ROUNDS rounds, each target: ${WARMUP}s warm-up (${FIRST_WARMUP}s in round 1), ${DURATION}s closed loop, ${FIXED_DURATION}s fixed rate (FIXED_RATE=$FIXED_RATE)"
 for r in $(seq 1 "$ROUNDS"); do
-  for t in "${targets[@]}"; do
+  # Even rounds run the targets in reverse order: the machine drifts within a round (its neighbours,
+  # heat), and a target always measured last (or always right after the same one) would carry it.
+  order=("${targets[@]}")
+  if (( r % 2 == 0 )); then
+    order=()
+    for (( i = ${#targets[@]} - 1; i >= 0; i-- )); do
+      order+=("${targets[i]}")
+    done
+  fi
+  for t in "${order[@]}"; do
     warmup="$WARMUP"
     if (( r == 1 )); then
       warmup="$FIRST_WARMUP"

@@ -1,3 +1,4 @@
+using Gateway.Mcp;
 using Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
@@ -23,38 +24,42 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamO
             return;
         }
 
-        var common = AuditEventInput.FromHttpContext(context) with
-        {
-            Principal = exchange.Principal,
-            UpstreamIdentity = exchange.UpstreamAccount is { } account ? new UpstreamIdentity(account.UserId, account.OrganizationId, null) : null,
-            ProtocolVersion = exchange.ProtocolVersion,
-            ClientSessionId = exchange.ClientSessionId,
-            UpstreamEndpoint = upstream.Value.Endpoint,
-            HttpStatus = context.Response.StatusCode,
-            Rejection = exchange.Rejection,
-            RequestBody = exchange.Body,
-        };
-
+        // One input per message: the request's facts, copied once with the exchange's and the message's
+        // added (a record copy is a few hundred bytes; no intermediate copies).
+        var request = AuditEventInput.FromHttpContext(context);
+        var endpoint = upstream.Value.Endpoint;
         if (exchange.Message is not { } message)
         {
-            trail.Record(common);
+            trail.Record(Input(request, context, exchange, endpoint, null, 0));
             return;
         }
 
         var messages = message.Messages;
         for (var i = 0; i < messages.Length; i++)
         {
-            var current = messages[i];
-            var outcome = exchange.Rejection is null ? exchange.FindResponse(current.IdJson) : null;
-            trail.Record(common with
-            {
-                Method = current.Method,
-                JsonRpcIdJson = current.IdJson,
-                Target = current.Target,
-                MessageIndex = i,
-                IsError = outcome?.IsError,
-                JsonRpcErrorCode = outcome?.ErrorCode,
-            });
+            trail.Record(Input(request, context, exchange, endpoint, messages[i], i));
         }
+    }
+
+    private static AuditEventInput Input(AuditEventInput request, HttpContext context, McpExchange exchange, Uri endpoint, JsonRpcMessage? message, int index)
+    {
+        var outcome = message is not null && exchange.Rejection is null ? exchange.FindResponse(message.IdJson) : null;
+        return request with
+        {
+            Principal = exchange.Principal,
+            UpstreamIdentity = exchange.UpstreamAccount is { } account ? new UpstreamIdentity(account.UserId, account.OrganizationId, null) : null,
+            ProtocolVersion = exchange.ProtocolVersion,
+            ClientSessionId = exchange.ClientSessionId,
+            UpstreamEndpoint = endpoint,
+            HttpStatus = context.Response.StatusCode,
+            Rejection = exchange.Rejection,
+            RequestBody = exchange.Body,
+            Method = message?.Method,
+            JsonRpcIdJson = message?.IdJson,
+            Target = message?.Target,
+            MessageIndex = index,
+            IsError = outcome?.IsError,
+            JsonRpcErrorCode = outcome?.ErrorCode,
+        };
     }
 }

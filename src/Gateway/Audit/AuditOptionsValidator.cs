@@ -11,6 +11,7 @@ internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOpti
     public const int MinArgumentBytes = 256;
     public const int MaxArgumentBytes = 64 * 1024;
     public const int MaxQueueCapacity = 1_000_000;
+    public static readonly TimeSpan MaxFlushInterval = TimeSpan.FromSeconds(10);
 
     public ValidateOptionsResult Validate(string? name, AuditOptions options)
     {
@@ -72,6 +73,11 @@ internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOpti
         if (options.QueueCapacity is < 1 or > MaxQueueCapacity)
         {
             errors.Add($"{Section}:QueueCapacity must be between 1 and {MaxQueueCapacity} (got {options.QueueCapacity}).");
+        }
+
+        if (options.FlushInterval < TimeSpan.Zero || options.FlushInterval > MaxFlushInterval)
+        {
+            errors.Add($"{Section}:FlushInterval must be between 00:00:00 and {MaxFlushInterval:c} (got {options.FlushInterval:c}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

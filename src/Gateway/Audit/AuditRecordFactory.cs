@@ -19,6 +19,9 @@ internal sealed class AuditRecordFactory
     public const int MaxUserAgentChars = 1024;
     public const int MaxFieldChars = 1024;
 
+    /// <summary>How many distinct session ids, User-Agents and targets the factory remembers the derived text of.</summary>
+    public const int DerivedValueCacheSize = 1024;
+
     private static readonly string? s_gatewayVersion = typeof(AuditRecordFactory).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
@@ -26,6 +29,12 @@ internal sealed class AuditRecordFactory
     private readonly TimeProvider _timeProvider;
     private readonly SourceAddressResolver _addresses;
     private readonly ArgumentRedactor _redactor;
+
+    // A session's messages share its id, a client's its User-Agent, and tool names repeat: derive each once.
+    private readonly DerivedStringCache _sessionIdHashes = new(DerivedValueCacheSize, static id => HashSessionId(id)!);
+    private readonly DerivedStringCache _userAgents = new(DerivedValueCacheSize, static ua => ArgumentRedactor.Cap(ArgumentRedactor.ScrubText(ua), MaxUserAgentChars));
+    private readonly DerivedStringCache _targets = new(DerivedValueCacheSize, static target => ArgumentRedactor.Cap(ArgumentRedactor.ScrubText(target), MaxFieldChars));
+    private UpstreamEndpointText? _upstreamEndpoint;
 
     public AuditRecordFactory(IOptions<AuditOptions> options, TimeProvider timeProvider)
     {
@@ -51,20 +60,17 @@ internal sealed class AuditRecordFactory
             EventName = EventName(input),
             AwsRegion = _options.AwsRegion,
             SourceIPAddress = _addresses.Resolve(input.RemoteIpAddress, input.ForwardedFor),
-            UserAgent = input.UserAgent is { Length: > 0 } userAgent ? ArgumentRedactor.Cap(ArgumentRedactor.ScrubText(userAgent), MaxUserAgentChars) : null,
+            UserAgent = input.UserAgent is { Length: > 0 } userAgent ? _userAgents.Get(userAgent) : null,
             ErrorCode = ErrorCode(rejection, jsonRpcErrorCode, input.IsError, httpStatus),
             ErrorMessage = ErrorMessage(rejection, input.JsonRpcErrorMessage),
             RequestParameters = new AuditRequestParameters
             {
                 EndpointUrl = EndpointUrl(input),
-                // Scheme, host, port and path: never user info, query or fragment, which can carry credentials.
-                UpstreamEndpoint = input.UpstreamEndpoint is { IsAbsoluteUri: true } upstream
-                    ? upstream.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
-                    : null,
+                UpstreamEndpoint = UpstreamEndpoint(input.UpstreamEndpoint),
                 HttpMethod = input.HttpMethod is { Length: > 0 } httpMethod ? ArgumentRedactor.Cap(httpMethod, 32) : null,
                 ProtocolVersion = CapOrNull(input.ProtocolVersion, 64),
-                SessionIdHash = HashSessionId(input.ClientSessionId),
-                Target = input.Target is { } target ? ArgumentRedactor.Cap(ArgumentRedactor.ScrubText(target), MaxFieldChars) : null,
+                SessionIdHash = string.IsNullOrEmpty(input.ClientSessionId) ? null : _sessionIdHashes.Get(input.ClientSessionId),
+                Target = input.Target is { } target ? _targets.Get(target) : null,
                 JsonRpcId = JsonRpcId(input.JsonRpcIdJson),
                 Arguments = Arguments(input),
             },
@@ -81,7 +87,7 @@ internal sealed class AuditRecordFactory
                 GatewayVersion = s_gatewayVersion,
             },
             RequestId = input.RequestId is { Length: > 0 } requestId ? ArgumentRedactor.Cap(requestId, MaxFieldChars) : "-",
-            EventId = Guid.CreateVersion7(completedAt),
+            EventId = AuditEventIds.CreateVersion7(completedAt),
             ReadOnly = input.Method is null
                 ? HttpMethods.IsGet(input.HttpMethod ?? "")
                 : ReadOnlyClassifier.IsReadOnly(input.Method, input.ToolReadOnlyHint),
@@ -156,6 +162,27 @@ internal sealed class AuditRecordFactory
         var url = $"{input.Scheme ?? "http"}://{input.Host ?? "unknown"}{input.Path}";
         return ArgumentRedactor.Cap(url, MaxFieldChars);
     }
+
+    private string? UpstreamEndpoint(Uri? endpoint)
+    {
+        if (endpoint is not { IsAbsoluteUri: true })
+        {
+            return null;
+        }
+
+        // The configured endpoint is one Uri for the process: its text is computed once.
+        if (_upstreamEndpoint is { } known && ReferenceEquals(known.Endpoint, endpoint))
+        {
+            return known.Text;
+        }
+
+        // Scheme, host, port and path: never user info, query or fragment, which can carry credentials.
+        var text = endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        _upstreamEndpoint = new UpstreamEndpointText(endpoint, text);
+        return text;
+    }
+
+    private sealed record UpstreamEndpointText(Uri Endpoint, string Text);
 
     private static string? JsonRpcId(string? idJson)
     {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -21,6 +20,13 @@ namespace Gateway.Audit;
 /// something is going wrong — and either way the hole is one contiguous run. Every drop (and every record
 /// a failed write lost) is counted in <see cref="DroppedCount"/> and reported by a warning (EventId 5002)
 /// at most every <see cref="ReportInterval"/>, so a gap is never silent.
+/// <para>
+/// With a flush interval (<see cref="AuditOptions.FlushInterval"/>), the writer wakes once per interval
+/// at most and writes everything that gathered meanwhile in one call. Waking for each record instead
+/// costs a thread-pool dispatch, a context switch and a system call per MCP message: about 3 µs of CPU
+/// per message in the overhead benchmark, a third of the audit trail's whole cost. Disposal ends the
+/// wait at once and drains what is queued.
+/// </para>
 /// </remarks>
 internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 {
@@ -29,14 +35,14 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
     /// <summary>How long disposal waits for queued records to be written.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-
     private readonly Channel<AuditRecord> _channel;
     private readonly TextWriter _writer;
     private readonly bool _ownsWriter;
     private readonly string _name;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly TimeSpan _flushInterval;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pump;
     private long _dropped;
     private long _reported;
@@ -49,11 +55,14 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
     /// <param name="ownsWriter">Whether disposal disposes <paramref name="writer"/>.</param>
     /// <param name="timeProvider">Paces drop reports and bounds the drain at disposal.</param>
     /// <param name="logger">Receives drop and failure reports (never the records).</param>
-    public JsonLinesAuditSink(TextWriter writer, int capacity, string name, bool ownsWriter, TimeProvider timeProvider, ILogger<JsonLinesAuditSink> logger)
+    /// <param name="flushInterval">How long records gather before a write; <see cref="TimeSpan.Zero"/> writes as soon as they arrive.</param>
+    public JsonLinesAuditSink(TextWriter writer, int capacity, string name, bool ownsWriter, TimeProvider timeProvider, ILogger<JsonLinesAuditSink> logger, TimeSpan flushInterval = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(flushInterval, TimeSpan.Zero);
         _writer = writer;
+        _flushInterval = flushInterval;
         _name = name;
         _ownsWriter = ownsWriter;
         _timeProvider = timeProvider;
@@ -77,13 +86,13 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
             var path = options.FilePath ?? throw new InvalidOperationException($"{AuditOptions.SectionName}:FilePath is required when {AuditOptions.SectionName}:Sink is File.");
             // Append-only, and readable (and renamable, for rotation) by a log shipper while open.
             var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 64 * 1024);
-            return new JsonLinesAuditSink(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)), options.QueueCapacity, path, ownsWriter: true, timeProvider, logger);
+            return new JsonLinesAuditSink(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)), options.QueueCapacity, path, ownsWriter: true, timeProvider, logger, options.FlushInterval);
         }
 
         // Not Console.Out: it flushes every write, one system call per record under load. A buffered
         // writer over the raw stream is flushed once per drained batch by the pump.
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = false };
-        return new JsonLinesAuditSink(stdout, options.QueueCapacity, "stdout", ownsWriter: true, timeProvider, logger);
+        return new JsonLinesAuditSink(stdout, options.QueueCapacity, "stdout", ownsWriter: true, timeProvider, logger, options.FlushInterval);
     }
 
     public void Write(AuditRecord record)
@@ -103,6 +112,7 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
         }
 
         _channel.Writer.TryComplete();
+        await _stopping.CancelAsync();
         try
         {
             await _pump.WaitAsync(DrainTimeout, _timeProvider);
@@ -118,6 +128,11 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
         {
             await _writer.DisposeAsync();
         }
+
+        if (_pump.IsCompleted)
+        {
+            _stopping.Dispose();
+        }
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -127,13 +142,19 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
         var reader = _channel.Reader;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var chars = new char[4096];
-        using var json = new Utf8JsonWriter(buffer, s_writerOptions);
+        using var json = new Utf8JsonWriter(buffer, AuditJson.WriterOptions);
         // Over a stream (stdout, a file) the lines go out as UTF-8 bytes, a drained batch of whole lines
         // per write: no UTF-16 round trip, one system call per batch instead of per record.
         var stream = (_writer as StreamWriter)?.BaseStream;
         var batched = 0;
         while (await reader.WaitToReadAsync())
         {
+            if (_flushInterval > TimeSpan.Zero && !_stopping.IsCancellationRequested)
+            {
+                // Let the interval's records gather (see the class remarks); disposal cuts the wait short.
+                await Task.Delay(_flushInterval, _timeProvider, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             Exception? failure = null;
             while (reader.TryRead(out var record))
             {

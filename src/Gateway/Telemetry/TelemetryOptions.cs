@@ -20,6 +20,15 @@ public sealed class TelemetryOptions
     /// <summary>Also write traces and metrics to the console (for local debugging). Default <see langword="false"/>.</summary>
     public bool ConsoleExporter { get; set; }
 
+    /// <summary>
+    /// Also export the HTTP instruments that record on every request besides the request durations:
+    /// <c>http.server.active_requests</c>, <c>aspnetcore.routing.match_attempts</c>,
+    /// <c>http.client.active_requests</c>, <c>http.client.request.time_in_queue</c> and
+    /// <c>http.client.open_connections</c>. Default <see langword="false"/>: together they cost the
+    /// request path about 0.7 µs of CPU per MCP message. Read once at start-up.
+    /// </summary>
+    public bool DetailedHttpMetrics { get; set; }
+
     /// <summary>The service name on every span, metric and log record, unless OTEL_SERVICE_NAME says otherwise. Default <c>mcp-gateway</c>.</summary>
     public string ServiceName { get; set; } = "mcp-gateway";
 }

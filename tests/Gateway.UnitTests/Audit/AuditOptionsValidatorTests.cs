@@ -64,6 +64,8 @@ public sealed class AuditOptionsValidatorTests
         { "proxy bad cidr", "Gateway:Audit:TrustedProxies:1" },
         { "queue zero", "Gateway:Audit:QueueCapacity" },
         { "queue huge", "Gateway:Audit:QueueCapacity" },
+        { "flush interval negative", "Gateway:Audit:FlushInterval" },
+        { "flush interval long", "Gateway:Audit:FlushInterval" },
     };
 
     [Theory]
@@ -97,6 +99,8 @@ public sealed class AuditOptionsValidatorTests
             case "proxy bad cidr": options.TrustedProxies = ["10.0.0.0/8", "10.0.0.0/40"]; break;
             case "queue zero": options.QueueCapacity = 0; break;
             case "queue huge": options.QueueCapacity = 1_000_001; break;
+            case "flush interval negative": options.FlushInterval = TimeSpan.FromMilliseconds(-1); break;
+            case "flush interval long": options.FlushInterval = TimeSpan.FromSeconds(11); break;
             default: throw new ArgumentOutOfRangeException(nameof(@case));
         }
 

@@ -172,6 +172,53 @@ public sealed class JsonLinesAuditSinkTests
         Assert.Contains(logs.Entries, static e => e.EventId.Id == 5002);
     }
 
+    [Fact]
+    public async Task Write_WithFlushInterval_RecordsGatherAndGoOutInOneWriteWhenTheIntervalEnds()
+    {
+        var clock = new TimerSignallingTimeProvider();
+        var output = new CountingStream();
+        var interval = TimeSpan.FromMilliseconds(100);
+        var sink = new JsonLinesAuditSink(new StreamWriter(output), capacity: 100, "test", ownsWriter: false, clock, NullLogger<JsonLinesAuditSink>.Instance, interval);
+        var factory = AuditTestData.Factory();
+
+        for (var i = 0; i < 3; i++)
+        {
+            sink.Write(factory.Create(AuditTestData.MinimalInput() with { RequestId = $"r-{i}" }));
+        }
+
+        // The writer woke for the first record and now waits out the interval: nothing is written yet.
+        await clock.TimerCreated.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        var beforeInterval = output.WriteCount;
+        clock.Fake.Advance(interval);
+        await output.Written.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        await sink.DisposeAsync();
+
+        Assert.Equal(0, beforeInterval);
+        Assert.Equal(1, output.WriteCount);
+        var requestIds = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(static line => JsonDocument.Parse(line).RootElement.GetProperty("requestID").GetString());
+        Assert.Equal(["r-0", "r-1", "r-2"], requestIds);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_DuringALongFlushInterval_WritesWhatGatheredAtOnce()
+    {
+        var clock = new TimerSignallingTimeProvider();
+        var output = new CountingStream();
+        var sink = new JsonLinesAuditSink(new StreamWriter(output), capacity: 100, "test", ownsWriter: false, clock, NullLogger<JsonLinesAuditSink>.Instance, TimeSpan.FromSeconds(10));
+
+        sink.Write(AuditRecordSchemaTests.Build("full"));
+        sink.Write(AuditRecordSchemaTests.Build("rejected"));
+        await clock.TimerCreated.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        // The fake clock never moves: only disposal can end the wait, well within the drain timeout.
+        await sink.DisposeAsync().AsTask().WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, AuditTestData.AssertMatchesSchema);
+        Assert.Equal(0, sink.DroppedCount);
+    }
+
     private static JsonLinesAuditSink Sink(TextWriter writer, int capacity) =>
         new(writer, capacity, "test", ownsWriter: false, TimeProvider.System, NullLogger<JsonLinesAuditSink>.Instance);
 
@@ -204,6 +251,59 @@ public sealed class JsonLinesAuditSinkTests
             lock (_text)
             {
                 _text.Append(buffer, index, count);
+            }
+        }
+    }
+
+    /// <summary>A fake clock that says when a timer is created: the sink's wait for its flush interval has begun.</summary>
+    private sealed class TimerSignallingTimeProvider : TimeProvider
+    {
+        public FakeTimeProvider Fake { get; } = new();
+
+        public TaskCompletionSource TimerCreated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+
+        public override long GetTimestamp() => Fake.GetTimestamp();
+
+        public override long TimestampFrequency => Fake.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = Fake.CreateTimer(callback, state, dueTime, period);
+            TimerCreated.TrySetResult();
+            return timer;
+        }
+    }
+
+    /// <summary>Counts the write calls that reach it and signals the first.</summary>
+    private sealed class CountingStream : MemoryStream
+    {
+        private int _writes;
+
+        public int WriteCount => Volatile.Read(ref _writes);
+
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // MemoryStream's span overload calls back into the array one in a derived class: count only there.
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (this)
+            {
+                base.Write(buffer, offset, count);
+            }
+
+            Interlocked.Increment(ref _writes);
+            Written.TrySetResult();
+        }
+
+        public override byte[] ToArray()
+        {
+            lock (this)
+            {
+                return base.ToArray();
             }
         }
     }
