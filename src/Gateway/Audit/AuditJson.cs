@@ -30,6 +30,7 @@ internal static class AuditJson
     private static readonly JsonEncodedText s_type = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText s_principalId = JsonEncodedText.Encode("principalId");
     private static readonly JsonEncodedText s_credentialKind = JsonEncodedText.Encode("credentialKind");
+    private static readonly JsonEncodedText s_clientId = JsonEncodedText.Encode("clientId");
     private static readonly JsonEncodedText s_invokedBy = JsonEncodedText.Encode("invokedBy");
     private static readonly JsonEncodedText s_onBehalfOf = JsonEncodedText.Encode("onBehalfOf");
     private static readonly JsonEncodedText s_userId = JsonEncodedText.Encode("userId");
@@ -144,6 +145,7 @@ internal static class AuditJson
         writer.WriteString(s_type, identity.Type);
         writer.WriteString(s_principalId, identity.PrincipalId);
         WriteOptional(writer, s_credentialKind, identity.CredentialKind);
+        WriteOptional(writer, s_clientId, identity.ClientId);
         WriteOptional(writer, s_invokedBy, identity.InvokedBy);
         if (identity.OnBehalfOf is { } upstream)
         {

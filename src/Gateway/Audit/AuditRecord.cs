@@ -135,15 +135,22 @@ internal sealed record AuditUserIdentity
     [JsonPropertyOrder(2)]
     public string? CredentialKind { get; init; }
 
-    /// <summary>As in CloudTrail: the service that made the request on the principal's behalf, e.g. <c>aidevops.amazonaws.com</c>.</summary>
+    /// <summary>
+    /// The OAuth client the access token was issued to (credential kind <c>OAuth</c>): which MCP client
+    /// application acted for <see cref="PrincipalId"/>, the signed-in user. An id, never a secret.
+    /// </summary>
     [JsonPropertyOrder(3)]
+    public string? ClientId { get; init; }
+
+    /// <summary>As in CloudTrail: the service that made the request on the principal's behalf, e.g. <c>aidevops.amazonaws.com</c>.</summary>
+    [JsonPropertyOrder(4)]
     public string? InvokedBy { get; init; }
 
     /// <summary>
     /// The upstream identity the gateway acted as: the Salesforce user and org of the grant whose token
     /// went upstream. Named after CloudTrail's <c>userIdentity.onBehalfOf</c> (identity-propagated sessions).
     /// </summary>
-    [JsonPropertyOrder(4)]
+    [JsonPropertyOrder(5)]
     public UpstreamIdentity? OnBehalfOf { get; init; }
 }
 

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Gateway.Inbound;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Audit;
@@ -18,6 +19,7 @@ internal sealed class AuditRecordFactory
     public const int MaxErrorChars = 256;
     public const int MaxUserAgentChars = 1024;
     public const int MaxFieldChars = 1024;
+    public const int MaxClientIdChars = 256;
 
     /// <summary>How many distinct session ids, User-Agents and targets the factory remembers the derived text of.</summary>
     public const int DerivedValueCacheSize = 1024;
@@ -122,7 +124,8 @@ internal sealed class AuditRecordFactory
         {
             Type = AuditUserIdentity.GatewayPrincipalType,
             PrincipalId = principal.Id,
-            CredentialKind = principal.Kind.ToString(),
+            CredentialKind = CredentialKindName(principal.Kind),
+            ClientId = principal.ClientId is { Length: > 0 } clientId ? ArgumentRedactor.Cap(clientId, MaxClientIdChars) : null,
             InvokedBy = input.InvokedBy,
             OnBehalfOf = input.UpstreamIdentity,
         }
@@ -132,6 +135,16 @@ internal sealed class AuditRecordFactory
             PrincipalId = AuditUserIdentity.UnauthenticatedPrincipalId,
             InvokedBy = input.InvokedBy,
         };
+
+    // The names as constants: Enum.ToString looks the name up on every record.
+    private static string CredentialKindName(InboundCredentialKind kind) => kind switch
+    {
+        InboundCredentialKind.ApiKey => nameof(InboundCredentialKind.ApiKey),
+        InboundCredentialKind.BearerToken => nameof(InboundCredentialKind.BearerToken),
+        InboundCredentialKind.OAuth => nameof(InboundCredentialKind.OAuth),
+        InboundCredentialKind.Anonymous => nameof(InboundCredentialKind.Anonymous),
+        _ => kind.ToString(),
+    };
 
     private static string EventName(AuditEventInput input) =>
         input.Method is { Length: > 0 } method ? ArgumentRedactor.Cap(method, MaxFieldChars)

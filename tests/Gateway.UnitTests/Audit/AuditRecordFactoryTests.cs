@@ -26,6 +26,23 @@ public sealed class AuditRecordFactoryTests
     }
 
     [Fact]
+    public void Create_OAuthPrincipal_RecordsTheClientTheTokenWasIssuedTo()
+    {
+        var oauth = new GatewayPrincipal("user:00Dxx0000001gPL:005xx000001X8Uz", InboundCredentialKind.OAuth) { ClientId = "mcp-client-7f3a" };
+
+        var record = AuditTestData.Factory().Create(AuditTestData.FullInput() with { Principal = oauth });
+        var apiKey = AuditTestData.Factory().Create(AuditTestData.FullInput());
+        var json = AuditTestData.Serialize(record);
+
+        Assert.Equal("OAuth", record.UserIdentity.CredentialKind);
+        Assert.Equal("mcp-client-7f3a", record.UserIdentity.ClientId);
+        Assert.Null(apiKey.UserIdentity.ClientId);
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal("mcp-client-7f3a", document.RootElement.GetProperty("userIdentity").GetProperty("clientId").GetString());
+        AuditTestData.AssertMatchesSchema(json);
+    }
+
+    [Fact]
     public void Create_AuthenticationRejected_RecordsUnknownIdentityAndTheRejection()
     {
         var record = AuditTestData.Factory().Create(AuditTestData.RejectedInput());

@@ -7,7 +7,7 @@ namespace Gateway.UnitTests.Audit;
 
 public sealed class AuditRecordSchemaTests
 {
-    public static TheoryData<string> Inputs => ["minimal", "full", "rejected", "tls", "upstream error", "batch notification", "arguments"];
+    public static TheoryData<string> Inputs => ["minimal", "full", "rejected", "tls", "upstream error", "batch notification", "arguments", "oauth"];
 
     [Theory]
     [MemberData(nameof(Inputs))]
@@ -144,6 +144,7 @@ public sealed class AuditRecordSchemaTests
             "upstream error" => factory.Create(AuditTestData.FullInput() with { HttpStatus = 200, JsonRpcErrorCode = -32602, JsonRpcErrorMessage = "Invalid params: q", IsError = null }),
             "batch notification" => factory.Create(AuditTestData.FullInput() with { Method = "notifications/initialized", JsonRpcIdJson = null, Target = null, HttpStatus = StatusCodes.Status202Accepted, MessageIndex = 1 }),
             "arguments" => AuditTestData.Factory(AuditTestData.Options(static o => o.IncludeArguments = true)).Create(AuditTestData.FullInput()),
+            "oauth" => factory.Create(AuditTestData.FullInput() with { Principal = new Gateway.Inbound.GatewayPrincipal("user:00Dxx0000001gPL:005xx000001X8Uz", Gateway.Inbound.InboundCredentialKind.OAuth) { ClientId = "mcp-client-7f3a" } }),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
