@@ -6,9 +6,9 @@ namespace Gateway.Audit;
 /// <summary>
 /// <c>eventID</c>s: UUID version 7 (RFC 9562 §5.7), 48 bits of Unix milliseconds then 74 random bits,
 /// so ids sort by time and never collide in practice. <see cref="Guid.CreateVersion7(DateTimeOffset)"/>
-/// makes the same ids, but on Linux it reads <c>/dev/urandom</c> with one system call per id, which is
-/// about a microsecond on every audited message; here the random bits come from the cryptographic random
-/// generator a block at a time (one call per <see cref="IdsPerBlock"/> ids, per thread).
+/// makes the same ids, but on Linux it reads <c>/dev/urandom</c> with one system call per id (0.49 µs in
+/// <c>AuditBenchmarks</c>, against 0.03 µs here) on every audited message; here the random bits come from
+/// the cryptographic random generator a block at a time (one call per <see cref="IdsPerBlock"/> ids, per thread).
 /// </summary>
 internal static class AuditEventIds
 {

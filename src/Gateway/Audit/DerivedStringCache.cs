@@ -8,7 +8,7 @@ namespace Gateway.Audit;
 /// record. Bounded: when <paramref name="capacity"/> values are held it starts over, and values longer
 /// than <see cref="MaxKeyLength"/> are derived every time, so a client sending a fresh or huge value each
 /// time costs a derivation per record, as without the cache, and the cache stays under about
-/// <c>capacity × 2 KB</c> whatever clients send.
+/// <c>capacity × 3 KB</c> whatever clients send.
 /// </summary>
 internal sealed class DerivedStringCache(int capacity, Func<string, string> derive)
 {
