@@ -24,8 +24,8 @@ namespace Gateway.Audit;
 /// With a flush interval (<see cref="AuditOptions.FlushInterval"/>), the writer wakes once per interval
 /// at most and writes everything that gathered meanwhile in one call. Waking for each record instead
 /// costs a thread-pool dispatch, a context switch and a system call per MCP message: about 3 µs of CPU
-/// per message in the overhead benchmark, a third of the audit trail's whole cost. Disposal ends the
-/// wait at once and drains what is queued.
+/// per message in the overhead benchmark (10 ms against 0, side by side). Disposal ends the wait at once
+/// and drains what is queued.
 /// </para>
 /// </remarks>
 internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDisposable

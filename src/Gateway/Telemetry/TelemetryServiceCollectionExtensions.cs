@@ -56,7 +56,7 @@ public static class TelemetryServiceCollectionExtensions
                 // HttpClient's own source: since .NET 9 it starts the CLIENT span with the semantic conventions'
                 // attributes and injects traceparent itself. OpenTelemetry's HttpClient instrumentation library
                 // would add a DiagnosticListener subscription on top, whose per-request payload objects and
-                // propagator calls cost about a microsecond of CPU on every upstream call.
+                // propagator calls were among the largest costs in a profile of the request path.
                 tracing.AddSource(GatewayInstrumentation.Name, HttpClientSource)
                     .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz"));
                 if (options.ConsoleExporter)
