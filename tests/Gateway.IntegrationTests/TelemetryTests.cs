@@ -17,6 +17,8 @@ namespace Gateway.IntegrationTests;
 [Collection(nameof(GlobalListeners))]
 public sealed class TelemetryTests : IDisposable
 {
+    private const string UpstreamPath = "/upstream/mcp";
+
     private readonly WireMockServer _upstream = WireMockServer.Start();
     private readonly SpanRecorder _recorder = new();
     private readonly List<Metric> _metrics = [];
@@ -27,7 +29,8 @@ public sealed class TelemetryTests : IDisposable
         // The default answer; tests add their own at a higher priority (lower number).
         _upstream.Given(Request.Create().UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200)
             .WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":7,"result":{}}"""));
-        _gateway = new GatewayFactory(new Uri(_upstream.Url + "/mcp"), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, configureServices: services =>
+        // The upstream's path differs from the gateway's, so their HTTP server spans (WireMock runs in this process) differ by url.path.
+        _gateway = new GatewayFactory(new Uri(_upstream.Url + UpstreamPath), new Dictionary<string, string?> { ["Gateway:Telemetry:Enabled"] = "true" }, configureServices: services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(_recorder));
             services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
@@ -67,6 +70,43 @@ public sealed class TelemetryTests : IDisposable
         var traceparent = Assert.Single(_upstream.LogEntries).RequestMessage.Headers!["traceparent"].ToString();
         Assert.Contains(upstreamCall.TraceId.ToString(), traceparent, StringComparison.Ordinal);
         Assert.Contains(upstreamCall.SpanId.ToString(), traceparent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HttpServerSpan_FollowsTheHttpConventions_NamedByItsRoute_WithItsOutcome()
+    {
+        _upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("\"id\":5", StringComparison.Ordinal))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"error":{"code":404,"message":"Server definition not found for: sandbox/subject-all"}}"""));
+        using var client = _gateway.CreateGatewayClient();
+
+        using var served = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+        using var failed = await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":5,"method":"tools/list"}"""), TestContext.Current.CancellationToken);
+        using var unrouted = await client.GetAsync("/nowhere", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unrouted.StatusCode);
+        var ok = await HttpServerSpanAsync(200);
+        Assert.Equal("POST /mcp", ok.DisplayName);
+        Assert.Equal(ActivityKind.Server, ok.Kind);
+        Assert.Equal("/mcp", ok.GetTagItem("http.route"));
+        Assert.Equal("POST", ok.GetTagItem("http.request.method"));
+        Assert.Equal("/mcp", ok.GetTagItem("url.path"));
+        Assert.Equal("http", ok.GetTagItem("url.scheme"));
+        Assert.Equal("1.1", ok.GetTagItem("network.protocol.version"));
+        Assert.Null(ok.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Unset, ok.Status);
+
+        var bad = await HttpServerSpanAsync(502);
+        Assert.Equal("POST /mcp", bad.DisplayName);
+        Assert.Equal("502", bad.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, bad.Status);
+
+        var lost = await HttpServerSpanAsync(404);
+        Assert.Equal("GET", lost.DisplayName);
+        Assert.Null(lost.GetTagItem("http.route"));
+        Assert.Equal(ActivityStatusCode.Unset, lost.Status);
     }
 
     [Fact]
@@ -257,6 +297,12 @@ public sealed class TelemetryTests : IDisposable
         Assert.DoesNotContain(_recorder.Spans, static s => s.DisplayName.Contains("healthz", StringComparison.Ordinal)
             || (s.GetTagItem("url.path") as string)?.StartsWith("/healthz", StringComparison.Ordinal) == true);
     }
+
+    /// <summary>The gateway's HTTP server span with that status (not the upstream's: see <see cref="UpstreamPath"/>).</summary>
+    private Task<Activity> HttpServerSpanAsync(int statusCode) => _recorder.WaitForAsync(
+        s => s.Kind == ActivityKind.Server && s.Source.Name != "Gateway" && Equals(s.GetTagItem("http.response.status_code"), statusCode)
+            && s.GetTagItem("url.path") as string != UpstreamPath,
+        TestContext.Current.CancellationToken);
 
     private static List<(Dictionary<string, object?> Tags, double Sum)> Points(Metric metric)
     {

@@ -648,4 +648,13 @@ awk -F'\t' -v fixed="$work/fixed.tsv" -v order="${targets[*]}" -v rounds="$ROUND
     }
   }' "$work/closed.tsv"
 
+# Peak resident memory (VmHWM) of each .NET target over the whole run: what its load cost in memory.
+# nginx is left out (a master and workers; its figure would not compare).
+printf '\nPeak resident memory over the run (VmHWM)\n'
+for t in "${targets[@]}"; do
+  [[ "$t" == direct || "$t" == nginx ]] && continue
+  hwm="$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/${pid[$t]}/status" 2>/dev/null || true)"
+  printf '  %-14s %6s MB\n' "$t" "${hwm:--}"
+done
+
 failed=0
