@@ -1,5 +1,6 @@
 using Gateway.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using SalesforceStandIn;
 
@@ -12,6 +13,9 @@ namespace Gateway.EndToEndTests;
 public sealed class SandboxFixture : IAsyncLifetime
 {
     private WebApplication _standIn = null!;
+
+    /// <summary>Services added to the gateway's, e.g. a sink that captures audit records.</summary>
+    public Action<IServiceCollection>? ConfigureGateway { get; init; }
 
     public StandInOptions StandInOptions { get; } = new() { Url = "http://127.0.0.1:0" };
 
@@ -28,7 +32,7 @@ public sealed class SandboxFixture : IAsyncLifetime
         _standIn = StandInServer.Create(StandInOptions);
         await _standIn.StartAsync();
         StandInEndpoint = _standIn.GetMcpEndpoint(StandInOptions);
-        Gateway = new GatewayFactory(StandInEndpoint, useKestrel: true);
+        Gateway = new GatewayFactory(StandInEndpoint, useKestrel: true, configureServices: ConfigureGateway);
         McpEndpoint = new Uri(Gateway.KestrelAddress, "/mcp");
     }
 

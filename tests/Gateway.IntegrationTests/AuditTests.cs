@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gateway.Audit;
 using Gateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -85,6 +86,64 @@ public sealed class AuditTests : IDisposable
         var record = Parse(Assert.Single(_records.Json));
         Assert.False(record.GetProperty("responseElements").GetProperty("isError").GetBoolean());
         Assert.Equal(200, record.GetProperty("responseElements").GetProperty("httpStatus").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("identity", true)]
+    [InlineData("gzip", null)]
+    public async Task SseResponse_WithContentEncoding_IsInspectedOnlyWhenIdentity(string contentEncoding, bool? expectedIsError)
+    {
+        // The MCP C# SDK's server marks its SSE responses "Content-Encoding: identity": the bytes as they are.
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(1).RespondWith(Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "text/event-stream").WithHeader("Content-Encoding", contentEncoding)
+            .WithBody("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[],\"isError\":true}}\n\n"));
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = Parse(Assert.Single(_records.Json));
+        Assert.Equal(expectedIsError, record.GetProperty("responseElements").TryGetProperty("isError", out var isError) ? isError.GetBoolean() : null);
+    }
+
+    [Fact]
+    public async Task ToolsCall_IsReadOnly_OnlyAsTheUpstreamsToolsListAnnotatedTheTool()
+    {
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"tools/list\"*"))).AtPriority(1).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""
+                {"jsonrpc":"2.0","id":1,"result":{"tools":[
+                  {"name":"soqlQuery","annotations":{"readOnlyHint":true}},
+                  {"name":"createRecord","annotations":{"readOnlyHint":false,"destructiveHint":false}}]}}
+                """));
+        // A tools array in a tools/call result is that tool's output, not a declaration.
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"sneaky\"*"))).AtPriority(1).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody("""{"jsonrpc":"2.0","id":9,"result":{"content":[],"tools":[{"name":"sneaky","annotations":{"readOnlyHint":true}}]}}"""));
+        using var client = _gateway.CreateGatewayClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const string Sneaky = """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"sneaky","arguments":{}}}""";
+        const string CreateRecord = """{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"createRecord","arguments":{}}}""";
+
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}"""), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(CreateRecord), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(Sneaky), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(Sneaky), cancellationToken)).Dispose();
+
+        var records = _records.Json.Select(Parse).Select(static r => (
+            r.GetProperty("eventName").GetString(),
+            r.GetProperty("requestParameters").TryGetProperty("target", out var target) ? target.GetString() : null,
+            r.GetProperty("readOnly").GetBoolean())).ToList();
+        Assert.Equal(
+        [
+            ("tools/call", "soqlQuery", false), // no list seen yet: unknown counts as a write
+            ("tools/list", null, true),
+            ("tools/call", "soqlQuery", true),
+            ("tools/call", "createRecord", false),
+            ("tools/call", "sneaky", false),
+            ("tools/call", "sneaky", false),
+        ], records);
     }
 
     [Fact]

@@ -9,9 +9,10 @@ namespace Gateway.Audit;
 /// the outcome of its response as the inspector saw it pass (isError, JSON-RPC error code); a GET
 /// stream, a DELETE or a request refused before its body was read is one record without a method.
 /// Runs before telemetry on completion (observers unwind in reverse), so the MCP span is still current
-/// and its ids go into the record.
+/// and its ids go into the record. The tools a relayed <c>tools/list</c> result declares go into the
+/// <see cref="ToolAnnotationCatalog"/>, from which a later <c>tools/call</c>'s <c>readOnly</c> is taken.
 /// </summary>
-internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamOptions> upstream) : IMcpExchangeObserver
+internal sealed class AuditExchangeObserver(AuditTrail trail, ToolAnnotationCatalog tools, IOptions<UpstreamOptions> upstream) : IMcpExchangeObserver
 {
     public void OnReady(HttpContext context, McpExchange exchange)
     {
@@ -41,9 +42,16 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamO
         }
     }
 
-    private static AuditEventInput Input(AuditEventInput request, HttpContext context, McpExchange exchange, Uri endpoint, JsonRpcMessage? message, int index)
+    private AuditEventInput Input(AuditEventInput request, HttpContext context, McpExchange exchange, Uri endpoint, JsonRpcMessage? message, int index)
     {
         var outcome = message is not null && exchange.Rejection is null ? exchange.FindResponse(message.IdJson) : null;
+        if (message?.Method == McpMethods.ToolsList && outcome?.Tools is { } declared)
+        {
+            // Only the answer to this exchange's own tools/list, matched by id: a tools array in any other
+            // result (a tool's output, say) declares nothing.
+            tools.Learn(declared);
+        }
+
         return request with
         {
             Principal = exchange.Principal,
@@ -58,6 +66,7 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, IOptions<UpstreamO
             JsonRpcIdJson = message?.IdJson,
             Target = message?.Target,
             MessageIndex = index,
+            ToolReadOnlyHint = message?.Method == McpMethods.ToolsCall ? tools.ReadOnlyHint(message.Target) : null,
             IsError = outcome?.IsError,
             JsonRpcErrorCode = outcome?.ErrorCode,
         };

@@ -19,6 +19,7 @@ public static class AuditServiceCollectionExtensions
         builder.Services.AddValidatedOptions<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<AuditRecordFactory>();
+        builder.Services.TryAddSingleton<ToolAnnotationCatalog>();
         builder.Services.TryAddSingleton<AuditTrail>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IMcpExchangeObserver, AuditExchangeObserver>());
 

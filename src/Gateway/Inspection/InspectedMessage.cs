@@ -17,4 +17,9 @@ namespace Gateway.Inspection;
 /// The size of the message's JSON text in bytes. For <see cref="InspectedKind.Invalid"/> caused by malformed or
 /// truncated JSON it is the size of the whole SSE event's data (its lines joined with LF) or of the whole body.
 /// </param>
-internal readonly record struct InspectedMessage(InspectedKind Kind, string? IdJson, string? Method, int? ErrorCode, bool? IsError, long Bytes);
+/// <param name="Tools">
+/// The tools a result's <c>tools</c> array declared (what a <c>tools/list</c> result holds), each with its
+/// <c>annotations.readOnlyHint</c>; <see langword="null"/> when the result has no such array, or it is empty.
+/// Whether the message answered a <c>tools/list</c> is for the reader to check, by its id.
+/// </param>
+internal readonly record struct InspectedMessage(InspectedKind Kind, string? IdJson, string? Method, int? ErrorCode, bool? IsError, long Bytes, DeclaredTools? Tools = null);

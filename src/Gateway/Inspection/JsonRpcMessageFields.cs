@@ -6,20 +6,23 @@ namespace Gateway.Inspection;
 
 /// <summary>
 /// What <see cref="JsonRpcMessageScanner"/> keeps of the message it is reading: which of the top-level <c>id</c>,
-/// <c>method</c>, <c>result</c> and <c>error</c> are present, the raw text of the id and method, <c>error.code</c>
-/// and <c>result.isError</c>. The scanner tells it where keys and values begin and end and at which level; it copies
-/// only the few bytes it wants into small fixed buffers, and drops a value longer than the tracking limit
-/// (reported as absent). Duplicate members: the last one counts, as in <c>System.Text.Json</c>.
+/// <c>method</c>, <c>result</c> and <c>error</c> are present, the raw text of the id and method, <c>error.code</c>,
+/// <c>result.isError</c>, and the name and <c>annotations.readOnlyHint</c> of each element of <c>result.tools</c>
+/// (a <c>tools/list</c> result, MCP schema <c>ListToolsResult</c>). The scanner tells it where keys and values
+/// begin and end and at which level; it copies only the few bytes it wants into small fixed buffers, and drops a
+/// value longer than the tracking limit (reported as absent). Duplicate members: the last one counts, as in
+/// <c>System.Text.Json</c>.
 /// </summary>
 /// <remarks>
 /// Levels: 0 is a member of the message object, 1 a member of an object one below it (only those of <c>error</c>
-/// and <c>result</c> matter), and -1 anything outside a message. The members of the same names deeper down
-/// (in <c>params</c>, in tool content) are never looked at.
+/// and <c>result</c> matter), 2 an element of <c>result.tools</c>, 3 a member of such an element, 4 a member of its
+/// <c>annotations</c>; -1 is anything outside a message. The members of the same names elsewhere (in <c>params</c>,
+/// in tool content, in an <c>inputSchema</c>) are never looked at.
 /// </remarks>
 internal sealed class JsonRpcMessageFields
 {
-    // The longest member name worth matching is "isError"; escaped as \uXXXX throughout it is 42 bytes.
-    private const int MaxKeyBytes = 48;
+    // The longest member name worth matching is "readOnlyHint"; escaped as \uXXXX throughout it is 72 bytes.
+    private const int MaxKeyBytes = 72;
 
     // An int is at most 11 characters; anything longer is no error code.
     private const int MaxCodeBytes = 16;
@@ -29,6 +32,7 @@ internal sealed class JsonRpcMessageFields
     private readonly byte[] _id;
     private readonly byte[] _method;
     private readonly byte[] _code = new byte[MaxCodeBytes];
+    private readonly byte[] _toolName;
 
     private Member _topKey;
     private Member _subKey;
@@ -47,6 +51,17 @@ internal sealed class JsonRpcMessageFields
     private int _codeLength;
     private bool? _isError;
 
+    // result.tools: whether level-2 tokens are its elements, whether the current element is an object (a tool),
+    // the tool's member at level 3, whether level-4 tokens are inside its annotations, and what was read of it.
+    private DeclaredTools? _tools;
+    private bool _inTools;
+    private bool _toolOpen;
+    private Member _toolKey;
+    private bool _inAnnotations;
+    private Member _annotationKey;
+    private int _toolNameLength;
+    private bool _toolReadOnly;
+
     public JsonRpcMessageFields(int maxTrackedStringBytes)
     {
         _maxTrackedBytes = maxTrackedStringBytes;
@@ -54,6 +69,7 @@ internal sealed class JsonRpcMessageFields
         // unescaped by Utf8JsonReader, which wants a whole JSON string.
         _id = new byte[maxTrackedStringBytes + 2];
         _method = new byte[maxTrackedStringBytes + 2];
+        _toolName = new byte[maxTrackedStringBytes + 2];
     }
 
     private enum Member : byte
@@ -66,6 +82,10 @@ internal sealed class JsonRpcMessageFields
         Result,
         Code,
         IsError,
+        Tools,
+        Name,
+        Annotations,
+        ReadOnlyHint,
     }
 
     private enum Capture : byte
@@ -76,6 +96,8 @@ internal sealed class JsonRpcMessageFields
         Method,
         ErrorCode,
         IsError,
+        ToolName,
+        ReadOnlyHint,
     }
 
     /// <summary>A message object begins: forgets the previous one.</summary>
@@ -94,12 +116,27 @@ internal sealed class JsonRpcMessageFields
         _methodLength = 0;
         _codeLength = 0;
         _isError = null;
+        _tools = null;
+        _inTools = false;
+        _toolOpen = false;
+        _inAnnotations = false;
     }
 
     /// <summary>A member name begins (its opening quote was read).</summary>
     public void BeginKey(int level)
     {
-        var wanted = level == 0 || (level == 1 && _section != Member.None);
+        if (level <= 1)
+        {
+            // A member of the message or of result: whatever result.tools held has ended.
+            EndTool();
+            _inTools = false;
+        }
+        else if (level == 3)
+        {
+            _inAnnotations = false;
+        }
+
+        var wanted = level == 0 || (level == 1 && _section != Member.None) || (level == 3 && _toolOpen) || (level == 4 && _inAnnotations);
         BeginCapture(wanted ? Capture.Key : Capture.None);
         Append("\""u8);
     }
@@ -111,13 +148,20 @@ internal sealed class JsonRpcMessageFields
         {
             Append("\""u8);
             var member = _captureOverflow ? Member.Other : Classify(_key.AsSpan(0, _captureLength));
-            if (level == 0)
+            switch (level)
             {
-                _topKey = member;
-            }
-            else
-            {
-                _subKey = member;
+                case 0:
+                    _topKey = member;
+                    break;
+                case 1:
+                    _subKey = member;
+                    break;
+                case 3:
+                    _toolKey = member;
+                    break;
+                default:
+                    _annotationKey = member;
+                    break;
             }
         }
 
@@ -150,6 +194,7 @@ internal sealed class JsonRpcMessageFields
                 case Member.Result:
                     _hasResult = true;
                     _isError = null;
+                    _tools = null;
                     break;
                 default:
                     break;
@@ -168,6 +213,36 @@ internal sealed class JsonRpcMessageFields
             _isError = null;
             capture = first is (byte)'t' or (byte)'f' ? Capture.IsError : Capture.None;
         }
+        else if (level == 1 && _section == Member.Result && _subKey == Member.Tools)
+        {
+            _tools = null;
+            _inTools = first == (byte)'[';
+        }
+        else if (level == 2 && _inTools)
+        {
+            // The next element of result.tools: the previous one is complete.
+            EndTool();
+            _toolOpen = first == (byte)'{';
+            _toolKey = Member.None;
+            _toolNameLength = 0;
+            _toolReadOnly = false;
+        }
+        else if (level == 3 && _toolOpen && _toolKey == Member.Name)
+        {
+            _toolNameLength = 0;
+            capture = first == (byte)'"' ? Capture.ToolName : Capture.None;
+        }
+        else if (level == 3 && _toolOpen && _toolKey == Member.Annotations)
+        {
+            _toolReadOnly = false;
+            _inAnnotations = first == (byte)'{';
+            _annotationKey = Member.None;
+        }
+        else if (level == 4 && _inAnnotations && _annotationKey == Member.ReadOnlyHint)
+        {
+            _toolReadOnly = false;
+            capture = first is (byte)'t' or (byte)'f' ? Capture.ReadOnlyHint : Capture.None;
+        }
 
         BeginCapture(capture);
         if (first == (byte)'"' || IsNumberStart(first))
@@ -179,7 +254,7 @@ internal sealed class JsonRpcMessageFields
     /// <summary>More bytes of the current name, string or number, escapes left as they are.</summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
-        if (_capture is Capture.None or Capture.IsError || _captureOverflow)
+        if (_capture is Capture.None or Capture.IsError or Capture.ReadOnlyHint || _captureOverflow)
         {
             return;
         }
@@ -189,6 +264,7 @@ internal sealed class JsonRpcMessageFields
             Capture.Key => _key,
             Capture.Id => _id,
             Capture.Method => _method,
+            Capture.ToolName => _toolName,
             _ => _code,
         };
 
@@ -216,6 +292,10 @@ internal sealed class JsonRpcMessageFields
             else if (_capture == Capture.Method)
             {
                 _methodLength = _captureLength;
+            }
+            else if (_capture == Capture.ToolName)
+            {
+                _toolNameLength = _captureLength;
             }
         }
 
@@ -247,6 +327,10 @@ internal sealed class JsonRpcMessageFields
         {
             _isError = first == (byte)'t';
         }
+        else if (_capture == Capture.ReadOnlyHint)
+        {
+            _toolReadOnly = first == (byte)'t';
+        }
 
         _capture = Capture.None;
     }
@@ -254,6 +338,7 @@ internal sealed class JsonRpcMessageFields
     /// <summary>The message object ended: what it was, from what it held.</summary>
     public InspectedMessage ToMessage(long bytes)
     {
+        EndTool();
         // JSON-RPC 2.0 §4.1: a request without an id member is a notification; an id of null still makes a request.
         var kind = _hasMethod
             ? _methodIsNotString ? InspectedKind.Invalid : _hasId ? InspectedKind.Request : InspectedKind.Notification
@@ -264,7 +349,7 @@ internal sealed class JsonRpcMessageFields
             ? value
             : null;
 
-        return new InspectedMessage(kind, IdJson(), Method(), code, _hasResult ? _isError : null, bytes);
+        return new InspectedMessage(kind, IdJson(), Method(), code, _hasResult ? _isError : null, bytes, kind == InspectedKind.Response ? _tools : null);
     }
 
     /// <summary>The message broke off: Invalid, with the id and method read before the break, which still tell which request it answered.</summary>
@@ -272,14 +357,16 @@ internal sealed class JsonRpcMessageFields
 
     private string? IdJson() => _idLength == 0 ? null : Encoding.UTF8.GetString(_id, 0, _idLength);
 
-    private string? Method()
+    private string? Method() => Unquote(_method.AsSpan(0, _methodLength));
+
+    /// <summary>The text of a captured JSON string (quotes included), unescaped; <see langword="null"/> when none was captured.</summary>
+    private static string? Unquote(ReadOnlySpan<byte> quoted)
     {
-        if (_methodLength == 0)
+        if (quoted.IsEmpty)
         {
             return null;
         }
 
-        var quoted = _method.AsSpan(0, _methodLength);
         if (quoted.IndexOf((byte)'\\') < 0)
         {
             return Encoding.UTF8.GetString(quoted[1..^1]);
@@ -296,6 +383,18 @@ internal sealed class JsonRpcMessageFields
             // An escape that is no valid UTF-16 (a lone surrogate): no name to report.
             return null;
         }
+    }
+
+    /// <summary>The current element of result.tools is complete: keeps it when it named itself.</summary>
+    private void EndTool()
+    {
+        if (_toolOpen && Unquote(_toolName.AsSpan(0, _toolNameLength)) is { Length: > 0 } name)
+        {
+            (_tools ??= new DeclaredTools()).TryAdd(new DeclaredTool(name, _toolReadOnly));
+        }
+
+        _toolOpen = false;
+        _inAnnotations = false;
     }
 
     private void BeginCapture(Capture capture)
@@ -318,6 +417,10 @@ internal sealed class JsonRpcMessageFields
                 _ when name.SequenceEqual("result"u8) => Member.Result,
                 _ when name.SequenceEqual("code"u8) => Member.Code,
                 _ when name.SequenceEqual("isError"u8) => Member.IsError,
+                _ when name.SequenceEqual("tools"u8) => Member.Tools,
+                _ when name.SequenceEqual("name"u8) => Member.Name,
+                _ when name.SequenceEqual("annotations"u8) => Member.Annotations,
+                _ when name.SequenceEqual("readOnlyHint"u8) => Member.ReadOnlyHint,
                 _ => Member.Other,
             };
         }
@@ -335,6 +438,10 @@ internal sealed class JsonRpcMessageFields
                 _ when reader.ValueTextEquals("result"u8) => Member.Result,
                 _ when reader.ValueTextEquals("code"u8) => Member.Code,
                 _ when reader.ValueTextEquals("isError"u8) => Member.IsError,
+                _ when reader.ValueTextEquals("tools"u8) => Member.Tools,
+                _ when reader.ValueTextEquals("name"u8) => Member.Name,
+                _ when reader.ValueTextEquals("annotations"u8) => Member.Annotations,
+                _ when reader.ValueTextEquals("readOnlyHint"u8) => Member.ReadOnlyHint,
                 _ => Member.Other,
             };
         }

@@ -119,7 +119,7 @@ internal sealed class McpHttpTransformer(
             var isEventStream = mediaType is McpHeaders.EventStreamMediaType;
             // Outcomes (isError, JSON-RPC error codes) are read from the bytes as they pass; a compressed
             // body would only read as garbage, so it is relayed uninspected.
-            if ((isEventStream || mediaType is McpHeaders.JsonMediaType) && proxyResponse.Content.Headers.ContentEncoding.Count == 0)
+            if ((isEventStream || mediaType is McpHeaders.JsonMediaType) && IsUnencoded(proxyResponse.Content.Headers.ContentEncoding))
             {
                 relay.Inspect(new JsonRpcResponseInspector(isEventStream, exchange));
             }
@@ -130,6 +130,24 @@ internal sealed class McpHttpTransformer(
                 instrumentation.OpenEventStreams.Add(1);
                 // Headers would otherwise wait for the first event, which may be minutes away.
                 await httpContext.Response.StartAsync(cancellationToken);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the body is the bytes as they are: no content coding, or only <c>identity</c>, which the MCP C#
+    /// SDK's server sets on its SSE responses (to keep response compression off them). RFC 9110 §8.4.1 reserves
+    /// "identity" as the name of no encoding.
+    /// </summary>
+    private static bool IsUnencoded(ICollection<string> contentEncoding)
+    {
+        foreach (var coding in contentEncoding)
+        {
+            if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
             }
         }
 

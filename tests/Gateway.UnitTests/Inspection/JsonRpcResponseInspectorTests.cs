@@ -40,13 +40,25 @@ public sealed class JsonRpcResponseInspectorTests
     private const string Malformed = """{"jsonrpc":"2.0","id":1,"result":{]}""";
     private const string Truncated = """{"jsonrpc":"2.0","id":12,"result":{"content":[{"type":"text","text":"cut here""";
 
+    // tools/list results: result.tools[*] with name and annotations.readOnlyHint, in any order, among decoys (the
+    // same names in an inputSchema, a nested array, a tool without a name, a hint that is no boolean).
+    private const string ToolsListed = """{"jsonrpc":"2.0","id":2,"result":{"tools":[{"annotations":{"title":"Query","readOnlyHint":true},"name":"soqlQuery","inputSchema":{"type":"object","properties":{"name":{"type":"string"},"annotations":{"readOnlyHint":true}}}},{"name":"createRecord","annotations":{"readOnlyHint":false,"destructiveHint":true}},{"name":"noAnnotations","description":"x"},{"name":"hintNotBoolean","annotations":{"readOnlyHint":"true"}},{"name":"lastAnnotationsWin","annotations":{"readOnlyHint":true},"annotations":{"title":"t"}},{"name":"first","name":"lastNameWins"},{"annotations":{"readOnlyHint":true}},{"name":5},[{"name":"inAnArray"}],"notAnObject"],"nextCursor":"c2"}}""";
+    private const string ToolsEscaped = """{"jsonrpc":"2.0","\u0069d":3,"result":{"t\u006fols":[{"n\u0061me":"a\u002Fb\u00e9","\u0061nnotations":{"re\u0061dOnly\u0048int":true}}]}}""";
+    private const string ToolsDecoys = """{"jsonrpc":"2.0","tools":[{"name":"top"}],"result":{"content":[{"tools":[{"name":"inContent","annotations":{"readOnlyHint":true}}]}],"_meta":{"tools":[{"name":"inMeta"}]},"structuredContent":{"tools":[{"name":"inStructured"}]}},"params":{"tools":[{"name":"inParams"}]},"id":4}""";
+    private const string ToolsInError = """{"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"m","tools":[{"name":"inError"}]}}""";
+    private const string ToolsNotAnArray = """{"jsonrpc":"2.0","id":6,"result":{"tools":{"name":"object"}}}""";
+    private const string ToolsEmpty = """{"jsonrpc":"2.0","id":7,"result":{"tools":[]}}""";
+    private const string ToolsTwice = """{"jsonrpc":"2.0","id":8,"result":{"tools":[{"name":"fromFirstList"}],"tools":[{"name":"fromLastList","annotations":{"readOnlyHint":true}}]}}""";
+    private const string ToolsInRequest = """{"jsonrpc":"2.0","id":9,"method":"x/y","result":{"tools":[{"name":"inRequest"}]}}""";
+
+    private static readonly InspectedMessage s_result = Response(Result, "1", tools: Tools(("soql", false)));
     private static readonly string s_batch = $"[{Result}, {Error},\n {Progress}]";
     private static readonly string s_mixedBatch = $"[1, \"x\", {Result}, [], {{\"a\":[]}}]";
 
     private static readonly Dictionary<string, Case> s_cases = new()
     {
         // Plain JSON bodies.
-        ["json result"] = Json(Result, Response(Result, "1")),
+        ["json result"] = Json(Result, s_result),
         ["json error -32602"] = Json(Error, Response(Error, "\"req-7\"", code: -32602)),
         ["json tools/call isError true"] = Json(ToolFailed, Response(ToolFailed, "2", isError: true)),
         ["json tools/call isError false"] = Json(ToolSucceeded, Response(ToolSucceeded, "3", isError: false)),
@@ -64,10 +76,10 @@ public sealed class JsonRpcResponseInspectorTests
         ["json isError not boolean"] = Json(IsErrorNotBoolean, Response(IsErrorNotBoolean, "6")),
         ["json duplicate members, last wins"] = Json(DuplicateMembers, Response(DuplicateMembers, "\"second\"")),
         ["json pretty printed"] = Json(Pretty, Response(Pretty, "11", isError: false)),
-        ["json surrounding whitespace"] = Json($" \r\n\t{Result}\r\n ", Response(Result, "1")),
-        ["json byte order mark"] = Json($"\uFEFF{Result}", Response(Result, "1")),
-        ["json batch"] = Json(s_batch, Response(Result, "1"), Response(Error, "\"req-7\"", code: -32602), Message(InspectedKind.Notification, Progress, method: "notifications/progress")),
-        ["json batch with non-objects"] = Json(s_mixedBatch, Invalid(1), Invalid(3), Response(Result, "1"), Invalid(2), Message(InspectedKind.Invalid, "{\"a\":[]}")),
+        ["json surrounding whitespace"] = Json($" \r\n\t{Result}\r\n ", s_result),
+        ["json byte order mark"] = Json($"\uFEFF{Result}", s_result),
+        ["json batch"] = Json(s_batch, s_result, Response(Error, "\"req-7\"", code: -32602), Message(InspectedKind.Notification, Progress, method: "notifications/progress")),
+        ["json batch with non-objects"] = Json(s_mixedBatch, Invalid(1), Invalid(3), s_result, Invalid(2), Message(InspectedKind.Invalid, "{\"a\":[]}")),
         ["json empty batch"] = Json(" [ ] ", Invalid(3)),
         ["json string root"] = Json("\"hello\"", Invalid(7)),
         ["json number root"] = Json("42", Invalid(2)),
@@ -90,6 +102,18 @@ public sealed class JsonRpcResponseInspectorTests
         ["json root number at end of body"] = Json("-0.5e3", Invalid(6)),
         ["json leading zero"] = Json("""{"id":01,"result":{}}""", Invalid(21, "0")),
 
+        // tools/list results.
+        ["json tools/list with annotations"] = Json(ToolsListed, Response(ToolsListed, "2", tools: Tools(
+            ("soqlQuery", true), ("createRecord", false), ("noAnnotations", false), ("hintNotBoolean", false), ("lastAnnotationsWin", false), ("lastNameWins", false)))),
+        ["json tools/list with escaped names"] = Json(ToolsEscaped, Response(ToolsEscaped, "3", tools: Tools(("a/bé", true)))),
+        ["json tools arrays outside result.tools"] = Json(ToolsDecoys, Response(ToolsDecoys, "4")),
+        ["json tools in an error"] = Json(ToolsInError, Response(ToolsInError, "5", code: -32603)),
+        ["json tools not an array"] = Json(ToolsNotAnArray, Response(ToolsNotAnArray, "6")),
+        ["json tools empty"] = Json(ToolsEmpty, Response(ToolsEmpty, "7")),
+        ["json tools twice, last wins"] = Json(ToolsTwice, Response(ToolsTwice, "8", tools: Tools(("fromLastList", true)))),
+        ["json tools in a request"] = Json(ToolsInRequest, Message(InspectedKind.Request, ToolsInRequest, "9", "x/y")),
+        ["json tools/list in a batch"] = Json($"[{ToolsEscaped},{ToolsEmpty}]", Response(ToolsEscaped, "3", tools: Tools(("a/bé", true))), Response(ToolsEmpty, "7")),
+
         // SSE bodies.
         ["sse one event"] = Sse($"event: message\ndata: {ToolFailed}\n\n", Response(ToolFailed, "2", isError: true)),
         ["sse several events"] = Sse($"data: {Progress}\n\ndata: {ServerRequest}\n\nevent: message\ndata: {ToolSucceeded}\n\n",
@@ -104,32 +128,34 @@ public sealed class JsonRpcResponseInspectorTests
         ["sse CR"] = Sse($"id: 1\rdata: {Progress}\r\rdata: {{\"id\":7,\rdata: \"result\":{{}}}}\r\r",
             Message(InspectedKind.Notification, Progress, method: "notifications/progress"), Response("{\"id\":7,\n\"result\":{}}", "7")),
         ["sse mixed line endings"] = Sse($"data: {{\"id\":7,\r\ndata: \"result\"\rdata: :{{}}}}\n\r\ndata: {Result}\r\r",
-            Response("{\"id\":7,\n\"result\"\n:{}}", "7"), Response(Result, "1")),
+            Response("{\"id\":7,\n\"result\"\n:{}}", "7"), s_result),
         ["sse comments and keep-alives"] = Sse($": stream open\n\n: keep-alive\n\ndata: {Progress}\n\n:keep-alive\n\n:\n\ndata: {Result}\n\n: keep-alive\n\n",
-            Message(InspectedKind.Notification, Progress, method: "notifications/progress"), Response(Result, "1")),
+            Message(InspectedKind.Notification, Progress, method: "notifications/progress"), s_result),
         ["sse retry, id and other fields"] = Sse($"retry: 3000\nid: evt-42\nevent: message\nfoo: bar\ndatas: x\nData: x\ndata: {Result}\nid: evt-43\n\n",
-            Response(Result, "1")),
+            s_result),
         ["sse other event type still inspected"] = Sse($"event: notification\ndata: {Progress}\n\n", Message(InspectedKind.Notification, Progress, method: "notifications/progress")),
-        ["sse priming event ignored"] = Sse($"id: 0\nretry: 1000\ndata: \n\nid: 0\ndata:\n\nevent: endpoint\n\ndata\n\nid: 1\ndata: {Result}\n\n", Response(Result, "1")),
-        ["sse final event without blank line"] = Sse($"data: {Result}\n\ndata: {Error}\n", Response(Result, "1")),
-        ["sse final event without line end"] = Sse($"data: {Result}\n\ndata: {Error}", Response(Result, "1")),
-        ["sse final event ended by CR only"] = Sse($"data: {Result}\n\ndata: {Error}\r", Response(Result, "1")),
-        ["sse final event ended by one blank CR"] = Sse($"data: {Result}\r\r", Response(Result, "1")),
-        ["sse no space after colon"] = Sse($"data:{Result}\n\n", Response(Result, "1")),
-        ["sse two spaces after colon"] = Sse($"data:  {Result}\n\n", Response(Result, "1")),
-        ["sse data line without colon"] = Sse($"data\ndata: {Result}\n\n", Response(Result, "1")),
-        ["sse batch in one event"] = Sse($"data: [{Result},{Error}]\n\n", Response(Result, "1"), Response(Error, "\"req-7\"", code: -32602)),
-        ["sse malformed event then valid event"] = Sse($"data: {Malformed}\n\ndata: {Result}\n\n", Invalid(Malformed.Length, "1"), Response(Result, "1")),
-        ["sse truncated event then valid event"] = Sse($"data: {Truncated}\n\ndata: {Result}\n\n", Invalid(Truncated.Length, "12"), Response(Result, "1")),
+        ["sse priming event ignored"] = Sse($"id: 0\nretry: 1000\ndata: \n\nid: 0\ndata:\n\nevent: endpoint\n\ndata\n\nid: 1\ndata: {Result}\n\n", s_result),
+        ["sse final event without blank line"] = Sse($"data: {Result}\n\ndata: {Error}\n", s_result),
+        ["sse final event without line end"] = Sse($"data: {Result}\n\ndata: {Error}", s_result),
+        ["sse final event ended by CR only"] = Sse($"data: {Result}\n\ndata: {Error}\r", s_result),
+        ["sse final event ended by one blank CR"] = Sse($"data: {Result}\r\r", s_result),
+        ["sse no space after colon"] = Sse($"data:{Result}\n\n", s_result),
+        ["sse two spaces after colon"] = Sse($"data:  {Result}\n\n", s_result),
+        ["sse data line without colon"] = Sse($"data\ndata: {Result}\n\n", s_result),
+        ["sse batch in one event"] = Sse($"data: [{Result},{Error}]\n\n", s_result, Response(Error, "\"req-7\"", code: -32602)),
+        ["sse malformed event then valid event"] = Sse($"data: {Malformed}\n\ndata: {Result}\n\n", Invalid(Malformed.Length, "1"), s_result),
+        ["sse truncated event then valid event"] = Sse($"data: {Truncated}\n\ndata: {Result}\n\n", Invalid(Truncated.Length, "12"), s_result),
         ["sse two messages in one event"] = Sse($"data: {Result}\ndata: {Result}\n\n", Invalid((Result.Length * 2) + 1)),
         ["sse string split over data lines"] = Sse("data: {\"id\":1,\"result\":\"a\ndata: b\"}\n\ndata: {\"id\":2,\"result\":{}}\n\n",
             Invalid("{\"id\":1,\"result\":\"a\nb\"}".Length, "1"), Response("{\"id\":2,\"result\":{}}", "2")),
         ["sse whitespace-only data"] = Sse("data:\ndata:\n\ndata:  \n\n", Invalid(1), Invalid(1)),
         ["sse string data"] = Sse("data: \"hello\"\n\n", Invalid(7)),
-        ["sse byte order mark"] = Sse($"\uFEFFdata: {Result}\n\n", Response(Result, "1")),
+        ["sse byte order mark"] = Sse($"\uFEFFdata: {Result}\n\n", s_result),
         ["sse unicode"] = Sse($"data: {UnicodeResult}\n\n", Response(UnicodeResult, "\"\\u00e9\\ud83d\\ude00é\"", isError: true)),
         ["sse empty stream"] = Sse(""),
         ["sse only keep-alives"] = Sse(": keep-alive\n\n: keep-alive\n\n"),
+        ["sse tools/list"] = Sse($"event: message\ndata: {ToolsListed}\n\n", Response(ToolsListed, "2", tools: Tools(
+            ("soqlQuery", true), ("createRecord", false), ("noAnnotations", false), ("hintNotBoolean", false), ("lastAnnotationsWin", false), ("lastNameWins", false)))),
     };
 
     public static TheoryData<string> CaseNames => new(s_cases.Keys);
@@ -215,7 +241,7 @@ public sealed class JsonRpcResponseInspectorTests
         Assert.Empty(observer.Messages);
 
         inspector.Complete();
-        Assert.Equal(new[] { Response(Result, "1") }, observer.Messages);
+        Assert.Equal(new[] { s_result }, observer.Messages);
     }
 
     [Fact]
@@ -307,6 +333,29 @@ public sealed class JsonRpcResponseInspectorTests
     }
 
     [Fact]
+    public void Feed_ToolNameOverTheTrackingLimit_IsNotDeclared_TheOthersAre()
+    {
+        var body = """{"id":1,"result":{"tools":[{"name":"abcde","annotations":{"readOnlyHint":true}},{"name":"abcd","annotations":{"readOnlyHint":true}}]}}""";
+
+        var message = Assert.Single(InspectWhole(false, Encoding.UTF8.GetBytes(body), maxTrackedStringBytes: 4));
+
+        Assert.Equal(Tools(("abcd", true)), message.Tools);
+    }
+
+    [Fact]
+    public void Feed_ToolsListLongerThanTheCapacity_KeepsTheFirstOnes()
+    {
+        var tools = Enumerable.Range(0, DeclaredTools.Capacity + 50).Select(static i => $$$"""{"name":"t{{{i}}}","annotations":{"readOnlyHint":true}}""");
+        var body = Encoding.UTF8.GetBytes($$$"""{"id":1,"result":{"tools":[{{{string.Join(',', tools)}}}]}}""");
+
+        var message = Assert.Single(InspectWhole(false, body));
+
+        Assert.Equal(DeclaredTools.Capacity, message.Tools!.Items.Count);
+        Assert.Equal(new DeclaredTool("t0", true), message.Tools.Items[0]);
+        Assert.Equal(new DeclaredTool($"t{DeclaredTools.Capacity - 1}", true), message.Tools.Items[^1]);
+    }
+
+    [Fact]
     public void Constructor_NonPositiveLimit_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new JsonRpcResponseInspector(false, new RecordingObserver(), 0));
@@ -320,8 +369,11 @@ public sealed class JsonRpcResponseInspectorTests
 
     private static Case Sse(string body, params InspectedMessage[] expected) => new(true, Encoding.UTF8.GetBytes(body), expected);
 
-    private static InspectedMessage Response(string json, string? id = null, int? code = null, bool? isError = null) =>
-        new(InspectedKind.Response, id, null, code, isError, Encoding.UTF8.GetByteCount(json));
+    private static InspectedMessage Response(string json, string? id = null, int? code = null, bool? isError = null, DeclaredTools? tools = null) =>
+        new(InspectedKind.Response, id, null, code, isError, Encoding.UTF8.GetByteCount(json), tools);
+
+    private static DeclaredTools Tools(params (string Name, bool ReadOnlyHint)[] tools) =>
+        new(tools.Select(static t => new DeclaredTool(t.Name, t.ReadOnlyHint)));
 
     private static InspectedMessage Message(InspectedKind kind, string json, string? id = null, string? method = null) =>
         new(kind, id, method, null, null, Encoding.UTF8.GetByteCount(json));
