@@ -51,6 +51,20 @@ public sealed class ProxyHeaderTests : IDisposable
     }
 
     [Fact]
+    public async Task AcceptEncoding_AsksTheUpstreamForTheBytesAsTheyAre_WhateverTheClientAccepts()
+    {
+        using var client = _gateway.CreateGatewayClient();
+        using var request = McpRequests.Post(McpRequests.ToolsCall);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = Assert.Single(_upstream.LogEntries).RequestMessage;
+        Assert.Equal("identity", received.Headers!["Accept-Encoding"].ToString());
+    }
+
+    [Fact]
     public async Task InboundBearerToken_IsReplacedByTheGatewaysUpstreamToken()
     {
         using var client = _gateway.CreateGatewayClient();

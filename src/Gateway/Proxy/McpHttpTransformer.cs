@@ -50,6 +50,12 @@ internal sealed class McpHttpTransformer(
         headers.Remove(HeaderNames.Cookie);
         headers.TryAddWithoutValidation(HeaderNames.Authorization, AuthorizationValue(exchange.UpstreamToken!));
 
+        // The gateway reads every response as it passes (outcomes for the audit trail and the spans) and writes
+        // keep-alives between SSE events: a compressed body would defeat both. A request without
+        // Accept-Encoding accepts any coding (RFC 9110 §12.5.3), so ask for none by name.
+        headers.Remove(HeaderNames.AcceptEncoding);
+        headers.TryAddWithoutValidation(HeaderNames.AcceptEncoding, "identity");
+
         if (exchange.UpstreamSessionId is { } upstreamSession)
         {
             headers.Remove(McpHeaders.SessionId);
@@ -118,15 +124,17 @@ internal sealed class McpHttpTransformer(
             var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
             var isEventStream = mediaType is McpHeaders.EventStreamMediaType;
             // Outcomes (isError, JSON-RPC error codes) are read from the bytes as they pass; a compressed
-            // body would only read as garbage, so it is relayed uninspected.
-            if ((isEventStream || mediaType is McpHeaders.JsonMediaType) && IsUnencoded(proxyResponse.Content.Headers.ContentEncoding))
+            // body (from an upstream that ignored Accept-Encoding: identity) would only read as garbage, so
+            // it is relayed uninspected, and without keep-alives, whose plain text would corrupt it.
+            var unencoded = IsUnencoded(proxyResponse.Content.Headers.ContentEncoding);
+            if ((isEventStream || mediaType is McpHeaders.JsonMediaType) && unencoded)
             {
                 relay.Inspect(new JsonRpcResponseInspector(isEventStream, exchange));
             }
 
             if (isEventStream)
             {
-                relay.BeginEventStream(_options.StreamIdleTimeout, _options.KeepAliveInterval);
+                relay.BeginEventStream(_options.StreamIdleTimeout, unencoded ? _options.KeepAliveInterval : TimeSpan.Zero);
                 instrumentation.OpenEventStreams.Add(1);
                 // Headers would otherwise wait for the first event, which may be minutes away.
                 await httpContext.Response.StartAsync(cancellationToken);
