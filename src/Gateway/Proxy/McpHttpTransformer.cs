@@ -146,11 +146,17 @@ internal sealed class McpHttpTransformer(
 
     /// <summary>
     /// Whether the body is the bytes as they are: no content coding, or only <c>identity</c>, which the MCP C#
-    /// SDK's server sets on its SSE responses (to keep response compression off them). RFC 9110 §8.4.1 reserves
-    /// "identity" as the name of no encoding.
+    /// SDK's server sets on its SSE responses (to keep response compression off them); RFC 9110 §12.5.3 uses
+    /// "identity" as a synonym for no encoding.
     /// </summary>
     private static bool IsUnencoded(ICollection<string> contentEncoding)
     {
+        if (contentEncoding.Count == 0)
+        {
+            // The usual case, without enumerating (an enumerator object per response).
+            return true;
+        }
+
         foreach (var coding in contentEncoding)
         {
             if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
