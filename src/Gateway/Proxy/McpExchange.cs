@@ -14,6 +14,8 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     // A response stream answers the requests of one POST; more than this many is not a real exchange.
     private const int MaxTrackedResponses = 256;
 
+    private bool _keptDeclaredTools;
+
     public GatewayPrincipal? Principal { get; set; }
 
     public string ProtocolVersion { get; set; } = ProtocolVersions.Default;
@@ -88,7 +90,29 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     {
         if (message.Kind == InspectedKind.Response && (Responses ??= []).Count < MaxTrackedResponses)
         {
-            Responses.Add(message);
+            // Declared tools are kept only from the answer to this exchange's own tools/list, and from one
+            // such answer per exchange: whatever a batch holds, an exchange keeps at most one list.
+            var keepTools = message.Tools is not null && !_keptDeclaredTools && AsksForToolsList(message.IdJson);
+            _keptDeclaredTools |= keepTools;
+            Responses.Add(keepTools || message.Tools is null ? message : message with { Tools = null });
         }
+    }
+
+    private bool AsksForToolsList(string? idJson)
+    {
+        if (idJson is null || Message is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var request in body.Messages)
+        {
+            if (request.Method == McpMethods.ToolsList && request.IdJson == idJson)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
