@@ -32,7 +32,9 @@ internal sealed class JsonRpcMessageFields
     private readonly byte[] _id;
     private readonly byte[] _method;
     private readonly byte[] _code = new byte[MaxCodeBytes];
-    private readonly byte[] _toolName;
+
+    // Made on the first tool name: most responses are no tools/list, and an inspector is made per response.
+    private byte[]? _toolName;
 
     private Member _topKey;
     private Member _subKey;
@@ -69,7 +71,6 @@ internal sealed class JsonRpcMessageFields
         // unescaped by Utf8JsonReader, which wants a whole JSON string.
         _id = new byte[maxTrackedStringBytes + 2];
         _method = new byte[maxTrackedStringBytes + 2];
-        _toolName = new byte[maxTrackedStringBytes + 2];
     }
 
     private enum Member : byte
@@ -230,7 +231,11 @@ internal sealed class JsonRpcMessageFields
         else if (level == 3 && _toolOpen && _toolKey == Member.Name)
         {
             _toolNameLength = 0;
-            capture = first == (byte)'"' ? Capture.ToolName : Capture.None;
+            if (first == (byte)'"')
+            {
+                _toolName ??= new byte[_maxTrackedBytes + 2];
+                capture = Capture.ToolName;
+            }
         }
         else if (level == 3 && _toolOpen && _toolKey == Member.Annotations)
         {
@@ -264,7 +269,7 @@ internal sealed class JsonRpcMessageFields
             Capture.Key => _key,
             Capture.Id => _id,
             Capture.Method => _method,
-            Capture.ToolName => _toolName,
+            Capture.ToolName => _toolName!,
             _ => _code,
         };
 
@@ -388,7 +393,7 @@ internal sealed class JsonRpcMessageFields
     /// <summary>The current element of result.tools is complete: keeps it when it named itself.</summary>
     private void EndTool()
     {
-        if (_toolOpen && Unquote(_toolName.AsSpan(0, _toolNameLength)) is { Length: > 0 } name)
+        if (_toolOpen && _toolNameLength > 0 && Unquote(_toolName.AsSpan(0, _toolNameLength)) is { Length: > 0 } name)
         {
             (_tools ??= new DeclaredTools()).TryAdd(new DeclaredTool(name, _toolReadOnly));
         }
