@@ -45,10 +45,9 @@ internal sealed class AuditExchangeObserver(AuditTrail trail, ToolAnnotationCata
     private AuditEventInput Input(AuditEventInput request, HttpContext context, McpExchange exchange, Uri endpoint, JsonRpcMessage? message, int index)
     {
         var outcome = message is not null && exchange.Rejection is null ? exchange.FindResponse(message.IdJson) : null;
-        if (message?.Method == McpMethods.ToolsList && outcome?.Tools is { } declared)
+        if (outcome?.Tools is { } declared)
         {
-            // Only the answer to this exchange's own tools/list, matched by id: a tools array in any other
-            // result (a tool's output, say) declares nothing.
+            // The exchange keeps declared tools only on the answer to its own tools/list (McpExchange.OnMessage).
             tools.Learn(declared);
         }
 
