@@ -97,6 +97,8 @@ public sealed class StreamingTests : IAsyncLifetime
         var seen = new StringBuilder();
 
         await ReadUntilAsync(body, seen, "data: {\"n\":1}\n\n");
+        // The relay may still be inside the write whose bytes were just read; a tick then is carried out
+        // when that write ends (RelayStreamTests.KeepAlive_DueWhileTheForwarderIsWriting_...).
         time.Advance(TimeSpan.FromSeconds(15));
         await ReadUntilAsync(body, seen, ": keep-alive\n\n");
 

@@ -13,6 +13,10 @@ namespace Gateway.Proxy;
 /// <item>write <c>: keep-alive</c> comments on an idle SSE stream, only between events, so load balancers
 /// with 60 s idle limits keep the stream open. One lock orders these writes with the forwarder's.</item>
 /// </list>
+/// Idleness runs from the start of the last write: once a write has begun, its bytes may reach the
+/// client before it returns. A keep-alive tick that finds a write under way is not dropped but left to
+/// that write, which makes the check once it lets go of the lock; otherwise a tick in that window would
+/// put the next keep-alive a whole tick later than the silence calls for.
 /// </summary>
 internal sealed class RelayStream : Stream
 {
@@ -28,6 +32,7 @@ internal sealed class RelayStream : Stream
     private ITimer? _keepAliveTimer;
     private TimeSpan _keepAliveInterval;
     private long _lastWrite;
+    private int _tickDeferred;
     private bool _completed;
     private JsonRpcResponseInspector? _inspector;
 
@@ -119,15 +124,17 @@ internal sealed class RelayStream : Stream
         await _lock.WaitAsync(cancellationToken);
         try
         {
+            _lastWrite = _timeProvider.GetTimestamp();
             await _inner.WriteAsync(buffer, cancellationToken);
             _boundary!.Feed(buffer.Span);
             _inspector?.Feed(buffer.Span);
-            _lastWrite = _timeProvider.GetTimestamp();
         }
         finally
         {
             _lock.Release();
         }
+
+        await RunDeferredTickAsync();
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -138,10 +145,17 @@ internal sealed class RelayStream : Stream
     private async Task WriteKeepAliveAsync()
     {
         var gate = _lock!;
-        // Skip the tick while the forwarder is writing: it is not idle then.
         if (!gate.Wait(0))
         {
-            return;
+            // A write is under way: the holder makes this check when it lets go (see the class remarks).
+            // It may have let go between the two calls, before it could see the flag; then check here.
+            Volatile.Write(ref _tickDeferred, 1);
+            if (!gate.Wait(0))
+            {
+                return;
+            }
+
+            Volatile.Write(ref _tickDeferred, 0);
         }
 
         try
@@ -151,8 +165,8 @@ internal sealed class RelayStream : Stream
                 return;
             }
 
-            await _inner.WriteAsync(s_keepAlive, _clientAborted);
             _lastWrite = _timeProvider.GetTimestamp();
+            await _inner.WriteAsync(s_keepAlive, _clientAborted);
             KeepAlivesSent++;
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -164,7 +178,13 @@ internal sealed class RelayStream : Stream
         {
             gate.Release();
         }
+
+        await RunDeferredTickAsync();
     }
+
+    /// <summary>Makes the keep-alive check a tick left to the lock's holder, once the holder has let go.</summary>
+    private Task RunDeferredTickAsync() =>
+        Interlocked.Exchange(ref _tickDeferred, 0) != 0 ? WriteKeepAliveAsync() : Task.CompletedTask;
 
     private void SetIdleTimeout(TimeSpan timeout)
     {
