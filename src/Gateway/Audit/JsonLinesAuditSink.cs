@@ -141,8 +141,10 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
     {
         var reader = _channel.Reader;
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        // Each record is serialized on its own first: one that fails half-way leaves nothing in the batch.
+        var line = new ArrayBufferWriter<byte>(4096);
         var chars = new char[4096];
-        using var json = new Utf8JsonWriter(buffer, AuditJson.WriterOptions);
+        using var json = new Utf8JsonWriter(line, AuditJson.WriterOptions);
         // Over a stream (stdout, a file) the lines go out as UTF-8 bytes, a drained batch of whole lines
         // per write: no UTF-16 round trip, one system call per batch instead of per record.
         var stream = (_writer as StreamWriter)?.BaseStream;
@@ -156,23 +158,32 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
             }
 
             Exception? failure = null;
+            Exception? serializationFailure = null;
             while (reader.TryRead(out var record))
             {
                 try
                 {
-                    if (stream is null)
-                    {
-                        buffer.ResetWrittenCount();
-                    }
-
-                    var lineStart = buffer.WrittenCount;
-                    json.Reset(buffer);
+                    line.ResetWrittenCount();
+                    json.Reset(line);
                     AuditJson.Serialize(json, record);
                     json.Flush();
-                    buffer.GetSpan(1)[0] = (byte)'\n';
-                    buffer.Advance(1);
+                    line.GetSpan(1)[0] = (byte)'\n';
+                    line.Advance(1);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Only a bug gets here (no record the factory builds fails); that record alone is lost,
+                    // and the writer goes on with the next.
+                    serializationFailure = ex;
+                    Interlocked.Increment(ref _dropped);
+                    continue;
+                }
+
+                try
+                {
                     if (stream is not null)
                     {
+                        buffer.Write(line.WrittenSpan);
                         batched++;
                         if (buffer.WrittenCount >= 60 * 1024)
                         {
@@ -184,14 +195,13 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
                         continue;
                     }
 
-                    var line = buffer.WrittenSpan[lineStart..];
-                    var count = Encoding.UTF8.GetCharCount(line);
+                    var count = Encoding.UTF8.GetCharCount(line.WrittenSpan);
                     if (chars.Length < count)
                     {
                         chars = new char[Math.Max(count, chars.Length * 2)];
                     }
 
-                    Encoding.UTF8.GetChars(line, chars);
+                    Encoding.UTF8.GetChars(line.WrittenSpan, chars);
                     // One call per line: see the class remarks.
                     _writer.Write(chars, 0, count);
                 }
@@ -235,6 +245,11 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
                 _logger.AuditWriteFailed(_name, failure.GetType().Name);
             }
 
+            if (serializationFailure is not null)
+            {
+                _logger.AuditSinkFailed(_name, serializationFailure.GetType().Name);
+            }
+
             ReportDrops(force: false);
         }
     }
@@ -254,5 +269,5 @@ internal sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable, IDispos
     }
 
     private static bool IsWriteFailure(Exception ex) =>
-        ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException or JsonException or InvalidOperationException;
+        ex is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException or InvalidOperationException;
 }

@@ -111,6 +111,31 @@ public sealed class JsonLinesAuditSinkTests
     }
 
     [Fact]
+    public async Task Write_RecordBrokenByABug_IsLostAlone_CountedAndLogged_AndTheLinesAroundItAreWhole()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var output = new CountingStream();
+        var sink = new JsonLinesAuditSink(new StreamWriter(output), capacity: 16, "test", ownsWriter: false, new FakeTimeProvider(), loggerFactory.CreateLogger<JsonLinesAuditSink>());
+        var factory = AuditTestData.Factory();
+        // No record the factory builds fails to serialize; one broken by a bug (here: no request parameters)
+        // fails half-way, after part of it was written.
+        var broken = factory.Create(AuditTestData.MinimalInput()) with { RequestParameters = null! };
+
+        sink.Write(factory.Create(AuditTestData.MinimalInput() with { RequestId = "r-before" }));
+        sink.Write(broken);
+        sink.Write(factory.Create(AuditTestData.MinimalInput() with { RequestId = "r-after" }));
+        await sink.DisposeAsync();
+
+        Assert.Equal(1, sink.DroppedCount);
+        var requestIds = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(static line => JsonDocument.Parse(line).RootElement.GetProperty("requestID").GetString());
+        Assert.Equal(["r-before", "r-after"], requestIds);
+        Assert.Contains(logs.Entries, static e => e.EventId.Id == 5004 && (string?)e.Properties["Sink"] == "test");
+        Assert.Contains(logs.Entries, static e => e.EventId.Id == 5002);
+    }
+
+    [Fact]
     public async Task Write_AfterDispose_IsCountedAsDropped()
     {
         var sink = Sink(new StringWriter(), capacity: 4);
