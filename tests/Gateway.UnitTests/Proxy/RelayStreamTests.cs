@@ -284,11 +284,8 @@ public sealed class RelayStreamTests : IDisposable
     [Fact]
     public async Task KeepAlive_DueWhileTheForwarderIsWriting_IsWrittenWhenTheWriteEnds_NotInsideIt()
     {
-        var inner = new GatedStream();
-        using var relay = new RelayStream(inner, _time, s_activityTimeout, CancellationToken.None);
-        relay.BeginEventStream(TimeSpan.Zero, s_keepAlive);
-        var write = relay.WriteAsync("data: x\n\n"u8.ToArray(), TestContext.Current.CancellationToken).AsTask();
-        await inner.WriteStarted.Task.WaitAsync(TestContext.Current.CancellationToken);
+        var (inner, relay, write) = await StartGatedWriteAsync();
+        using var disposeRelay = relay;
 
         // The write's bytes may already be with the client; the silence since its start is what counts.
         _time.Advance(s_keepAlive);
@@ -305,11 +302,8 @@ public sealed class RelayStreamTests : IDisposable
     [Fact]
     public async Task KeepAlive_NotYetDueWhileTheForwarderIsWriting_IsNotWritten_AndIsDueAnIntervalAfterTheWritesStart()
     {
-        var inner = new GatedStream();
-        using var relay = new RelayStream(inner, _time, s_activityTimeout, CancellationToken.None);
-        relay.BeginEventStream(TimeSpan.Zero, s_keepAlive);
-        var write = relay.WriteAsync("data: x\n\n"u8.ToArray(), TestContext.Current.CancellationToken).AsTask();
-        await inner.WriteStarted.Task.WaitAsync(TestContext.Current.CancellationToken);
+        var (inner, relay, write) = await StartGatedWriteAsync();
+        using var disposeRelay = relay;
 
         _time.Advance(s_keepAlive / 3);
         inner.Release.SetResult();
@@ -380,6 +374,17 @@ public sealed class RelayStreamTests : IDisposable
 
             await Written.WriteAsync(buffer, cancellationToken);
         }
+    }
+
+    /// <summary>An SSE relay whose forwarder write of one event has begun and is held inside the client stream.</summary>
+    private async Task<(GatedStream Inner, RelayStream Relay, Task Write)> StartGatedWriteAsync()
+    {
+        var inner = new GatedStream();
+        var relay = new RelayStream(inner, _time, s_activityTimeout, CancellationToken.None);
+        relay.BeginEventStream(TimeSpan.Zero, s_keepAlive);
+        var write = relay.WriteAsync("data: x\n\n"u8.ToArray(), TestContext.Current.CancellationToken).AsTask();
+        await inner.WriteStarted.Task.WaitAsync(TestContext.Current.CancellationToken);
+        return (inner, relay, write);
     }
 
     /// <summary>A client connection that is gone: every write fails as Kestrel's would.</summary>
