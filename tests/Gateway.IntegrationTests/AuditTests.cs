@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Gateway.Audit;
 using Gateway.Testing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
@@ -131,10 +133,7 @@ public sealed class AuditTests : IDisposable
         (await client.SendAsync(McpRequests.Post(Sneaky), cancellationToken)).Dispose();
         (await client.SendAsync(McpRequests.Post(Sneaky), cancellationToken)).Dispose();
 
-        var records = _records.Json.Select(Parse).Select(static r => (
-            r.GetProperty("eventName").GetString(),
-            r.GetProperty("requestParameters").TryGetProperty("target", out var target) ? target.GetString() : null,
-            r.GetProperty("readOnly").GetBoolean())).ToList();
+        var records = _records.Json.Select(Parse).Select(ReadOnlyOf).ToList();
         Assert.Equal(
         [
             ("tools/call", "soqlQuery", false), // no list seen yet: unknown counts as a write
@@ -144,6 +143,90 @@ public sealed class AuditTests : IDisposable
             ("tools/call", "sneaky", false),
             ("tools/call", "sneaky", false),
         ], records);
+    }
+
+    [Fact]
+    public async Task ToolsListChanged_InARelayedResponse_MakesEveryToolUnknown_UntilTheNextList()
+    {
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"tools/list\"*"))).AtPriority(1).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"soqlQuery","annotations":{"readOnlyHint":true}}]}}"""));
+        // The server changes its tools while answering a call, and says so in the call's stream.
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"installTools\"*"))).AtPriority(1).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "text/event-stream").WithBody(
+                "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n" +
+                "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{\"content\":[]}}\n\n"));
+        using var client = _gateway.CreateGatewayClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const string ToolsList = """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""";
+        const string InstallTools = """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"installTools","arguments":{}}}""";
+
+        (await client.SendAsync(McpRequests.Post(ToolsList), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(InstallTools), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(ToolsList), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+
+        Assert.Equal(
+        [
+            ("tools/list", null, true),
+            ("tools/call", "soqlQuery", true),
+            ("tools/call", "installTools", false),
+            ("tools/call", "soqlQuery", false), // what the server said before the change is not kept
+            ("tools/list", null, true),
+            ("tools/call", "soqlQuery", true),
+        ], _records.Json.Select(Parse).Select(ReadOnlyOf).ToList());
+    }
+
+    [Fact]
+    public async Task ToolsListChanged_OnAnOpenGetStream_TakesEffectAsItPasses_NotWhenTheStreamEnds()
+    {
+        await using var upstream = await ScriptedUpstream.StartAsync(TestContext.Current.CancellationToken);
+        var sendMore = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endStream = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        upstream.Handler = async context =>
+        {
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                // Relayed only once the gateway finished with the event before it (inspection included).
+                await sendMore.Task.WaitAsync(context.RequestAborted);
+                await context.Response.WriteAsync(": after\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await endStream.Task.WaitAsync(context.RequestAborted);
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(ScriptedUpstream.RequestOf(context).Body.Contains("\"tools/list\"", StringComparison.Ordinal)
+                ? """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"soqlQuery","annotations":{"readOnlyHint":true}}]}}"""
+                : """{"jsonrpc":"2.0","id":1,"result":{"content":[]}}""", context.RequestAborted);
+        };
+        var records = new CapturingSink();
+        using var gateway = new GatewayFactory(upstream.Endpoint, configureServices: services => services.AddSingleton<IAuditSink>(records));
+        using var client = gateway.CreateGatewayClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        (await client.SendAsync(McpRequests.Post("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}"""), cancellationToken)).Dispose();
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        using var stream = await client.SendAsync(McpRequests.Get(), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var body = await stream.Content.ReadAsStreamAsync(cancellationToken);
+        var seen = new StringBuilder();
+        await StreamReading.ReadUntilAsync(body, seen, "list_changed\"}\n\n");
+        sendMore.SetResult();
+        await StreamReading.ReadUntilAsync(body, seen, ": after\n\n");
+        (await client.SendAsync(McpRequests.Post(McpRequests.ToolsCall), cancellationToken)).Dispose();
+        endStream.SetResult();
+        await StreamReading.ReadToEndAsync(body, seen);
+
+        Assert.Equal(
+        [
+            ("tools/call", "soqlQuery", true),
+            ("tools/call", "soqlQuery", false), // the GET stream is still open here
+        ], records.Json.Select(Parse).Select(ReadOnlyOf).Where(static r => r.EventName == "tools/call").ToList());
     }
 
     [Fact]
@@ -201,6 +284,11 @@ public sealed class AuditTests : IDisposable
         _upstream.Stop();
         _upstream.Dispose();
     }
+
+    private static (string? EventName, string? Target, bool ReadOnly) ReadOnlyOf(JsonElement record) => (
+        record.GetProperty("eventName").GetString(),
+        record.GetProperty("requestParameters").TryGetProperty("target", out var target) ? target.GetString() : null,
+        record.GetProperty("readOnly").GetBoolean());
 
     private sealed class CapturingSink : IAuditSink
     {

@@ -96,22 +96,22 @@ public sealed class StreamingTests : IAsyncLifetime
         await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var seen = new StringBuilder();
 
-        await ReadUntilAsync(body, seen, "data: {\"n\":1}\n\n");
+        await StreamReading.ReadUntilAsync(body, seen, "data: {\"n\":1}\n\n");
         // The relay may still be inside the write whose bytes were just read; a tick then is carried out
         // when that write ends (RelayStreamTests.KeepAlive_DueWhileTheForwarderIsWriting_...).
         time.Advance(TimeSpan.FromSeconds(15));
-        await ReadUntilAsync(body, seen, ": keep-alive\n\n");
+        await StreamReading.ReadUntilAsync(body, seen, ": keep-alive\n\n");
 
         writeHalfEvent.SetResult();
-        await ReadUntilAsync(body, seen, "id: 2\ndata: {\"n\":");
+        await StreamReading.ReadUntilAsync(body, seen, "id: 2\ndata: {\"n\":");
         // Mid-event: the tick must not write, or the comment would land inside event 2.
         time.Advance(TimeSpan.FromSeconds(15));
         finishEvent.SetResult();
-        await ReadUntilAsync(body, seen, "2}\n\n");
+        await StreamReading.ReadUntilAsync(body, seen, "2}\n\n");
         time.Advance(TimeSpan.FromSeconds(15));
-        await ReadUntilAsync(body, seen, "2}\n\n: keep-alive\n\n");
+        await StreamReading.ReadUntilAsync(body, seen, "2}\n\n: keep-alive\n\n");
         endStream.SetResult();
-        await ReadToEndAsync(body, seen);
+        await StreamReading.ReadToEndAsync(body, seen);
 
         Assert.Equal("id: 1\ndata: {\"n\":1}\n\n: keep-alive\n\nid: 2\ndata: {\"n\":2}\n\n: keep-alive\n\n", seen.ToString());
     }
@@ -142,35 +142,14 @@ public sealed class StreamingTests : IAsyncLifetime
         await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var seen = new StringBuilder();
 
-        await ReadUntilAsync(body, seen, First);
+        await StreamReading.ReadUntilAsync(body, seen, First);
         // Two keep-alive intervals of silence: a plain stream gets ": keep-alive" here (the test above).
         time.Advance(TimeSpan.FromSeconds(30));
         idleTimePassed.SetResult();
-        await ReadToEndAsync(body, seen);
+        await StreamReading.ReadToEndAsync(body, seen);
 
         Assert.Equal("identity", acceptEncoding);
         Assert.Equal("br", Assert.Single(response.Content.Headers.ContentEncoding));
         Assert.Equal(First + Second, seen.ToString());
-    }
-
-    private static async Task ReadUntilAsync(Stream body, StringBuilder seen, string expected)
-    {
-        var buffer = new byte[1024];
-        while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
-        {
-            var read = await body.ReadAsync(buffer, TestContext.Current.CancellationToken);
-            Assert.True(read > 0, $"The stream ended before '{expected}' arrived; had: {seen}");
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
-        }
-    }
-
-    private static async Task ReadToEndAsync(Stream body, StringBuilder seen)
-    {
-        var buffer = new byte[1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
-        {
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
-        }
     }
 }

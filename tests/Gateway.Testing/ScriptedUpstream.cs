@@ -38,16 +38,21 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
-            upstream.Requests.Enqueue(new ReceivedRequest(
+            var received = new ReceivedRequest(
                 context.Request.Method,
                 context.Request.Headers.ToDictionary(static h => h.Key, static h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body));
+                body);
+            context.Items[typeof(ReceivedRequest)] = received;
+            upstream.Requests.Enqueue(received);
             await upstream.Handler(context);
         });
         await app.StartAsync(cancellationToken);
         upstream.Endpoint = new Uri(app.Urls.First().TrimEnd('/') + "/platform/mcp/v1/sandbox/platform/sobject-all");
         return upstream;
     }
+
+    /// <summary>The request a handler is answering, body included (the body stream itself was read already).</summary>
+    public static ReceivedRequest RequestOf(HttpContext context) => (ReceivedRequest)context.Items[typeof(ReceivedRequest)]!;
 
     public async ValueTask DisposeAsync()
     {

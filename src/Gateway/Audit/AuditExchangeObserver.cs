@@ -10,12 +10,20 @@ namespace Gateway.Audit;
 /// stream, a DELETE or a request refused before its body was read is one record without a method.
 /// Runs before telemetry on completion (observers unwind in reverse), so the MCP span is still current
 /// and its ids go into the record. The tools a relayed <c>tools/list</c> result declares go into the
-/// <see cref="ToolAnnotationCatalog"/>, from which a later <c>tools/call</c>'s <c>readOnly</c> is taken.
+/// <see cref="ToolAnnotationCatalog"/>, from which a later <c>tools/call</c>'s <c>readOnly</c> is taken; a
+/// relayed <c>notifications/tools/list_changed</c> empties it until the next list.
 /// </summary>
 internal sealed class AuditExchangeObserver(AuditTrail trail, ToolAnnotationCatalog tools, IOptions<UpstreamOptions> upstream) : IMcpExchangeObserver
 {
+    // One delegate for every exchange: none is made per request.
+    private readonly Action _forgetTools = tools.Forget;
+
     public void OnReady(HttpContext context, McpExchange exchange)
     {
+        if (trail.IsEnabled)
+        {
+            exchange.ToolsListChanged = _forgetTools;
+        }
     }
 
     public void OnCompleted(HttpContext context, McpExchange exchange)

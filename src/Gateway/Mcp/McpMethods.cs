@@ -14,6 +14,9 @@ internal static class McpMethods
     public const string ResourcesRead = "resources/read";
     public const string PromptsGet = "prompts/get";
 
+    /// <summary>The server's word that its tool list changed (MCP server/tools "List Changed Notification").</summary>
+    public const string ToolsListChanged = "notifications/tools/list_changed";
+
     private static readonly (byte[] Utf8, string Name)[] s_known = [.. new[]
     {
         ToolsCall, ToolsList, Initialize, "notifications/initialized", "ping", ResourcesRead, "resources/list",

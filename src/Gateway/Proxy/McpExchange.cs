@@ -64,6 +64,12 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
     /// <summary>Whether the response was relayed as an SSE stream.</summary>
     public bool WasEventStream { get; set; }
 
+    /// <summary>
+    /// Called as a relayed <c>notifications/tools/list_changed</c> passes, on the relaying thread: mid-stream
+    /// too, so a GET stream that lives for hours reports it when it comes, not when the stream ends.
+    /// </summary>
+    public Action? ToolsListChanged { get; set; }
+
     /// <summary>The JSON-RPC responses seen in the relayed body (id, error code, isError), as they passed.</summary>
     public List<InspectedMessage>? Responses { get; private set; }
 
@@ -88,6 +94,12 @@ internal sealed class McpExchange : IJsonRpcMessageObserver
 
     void IJsonRpcMessageObserver.OnMessage(in InspectedMessage message)
     {
+        if (message.Kind == InspectedKind.Notification && message.Method == McpMethods.ToolsListChanged)
+        {
+            ToolsListChanged?.Invoke();
+            return;
+        }
+
         if (message.Kind == InspectedKind.Response && (Responses ??= []).Count < MaxTrackedResponses)
         {
             // Declared tools are kept only from the answer to this exchange's own tools/list, and from one

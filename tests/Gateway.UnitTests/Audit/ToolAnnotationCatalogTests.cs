@@ -46,6 +46,24 @@ public sealed class ToolAnnotationCatalogTests
         Assert.False(catalog.ReadOnlyHint("tool0"));
     }
 
+    [Fact]
+    public void Forget_MakesEveryToolUnknown_UntilTheNextList_WithTheWholeCapacityFree()
+    {
+        var catalog = new ToolAnnotationCatalog();
+        var names = Enumerable.Range(0, ToolAnnotationCatalog.Capacity).Select(static i => $"tool{i}").ToList();
+        foreach (var chunk in names.Chunk(DeclaredTools.Capacity))
+        {
+            catalog.Learn(new DeclaredTools(chunk.Select(static n => new DeclaredTool(n, true))));
+        }
+
+        catalog.Forget();
+        Assert.Null(catalog.ReadOnlyHint("tool0"));
+
+        catalog.Learn(Tools(("newTool", true)));
+        Assert.True(catalog.ReadOnlyHint("newTool"));
+        Assert.Null(catalog.ReadOnlyHint("tool1"));
+    }
+
     private static DeclaredTools Tools(params (string Name, bool ReadOnlyHint)[] tools) =>
         new(tools.Select(static t => new DeclaredTool(t.Name, t.ReadOnlyHint)));
 }

@@ -43,6 +43,34 @@ public sealed class McpExchangeTests
         Assert.Null(((McpExchange)exchange).FindResponse("1")!.Value.Tools);
     }
 
+    [Fact]
+    public void OnMessage_ToolsListChanged_IsReportedAsItPasses_AndNoOtherMessageIs()
+    {
+        var changes = 0;
+        var exchange = new McpExchange { ToolsListChanged = () => changes++ };
+        IJsonRpcMessageObserver observer = exchange;
+
+        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, "notifications/progress", null, null, 10));
+        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, "notifications/prompts/list_changed", null, null, 10));
+        // A server request by that name is not the notification.
+        observer.OnMessage(new InspectedMessage(InspectedKind.Request, "5", McpMethods.ToolsListChanged, null, null, 10));
+        observer.OnMessage(Response("1", s_tools));
+        Assert.Equal(0, changes);
+
+        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, McpMethods.ToolsListChanged, null, null, 10));
+        Assert.Equal(1, changes);
+    }
+
+    [Fact]
+    public void OnMessage_ToolsListChanged_WithNoOneListening_IsHarmless()
+    {
+        IJsonRpcMessageObserver exchange = new McpExchange();
+
+        exchange.OnMessage(new InspectedMessage(InspectedKind.Notification, null, McpMethods.ToolsListChanged, null, null, 10));
+
+        Assert.Null(((McpExchange)exchange).Responses);
+    }
+
     private static JsonRpcMessage Request(string method, string id) => new() { Kind = JsonRpcKind.Request, Method = method, IdJson = id };
 
     private static InspectedMessage Response(string id, DeclaredTools tools) => new(InspectedKind.Response, id, null, null, null, 10, tools);
