@@ -190,12 +190,10 @@ public sealed class AuditTests : IDisposable
             if (HttpMethods.IsGet(context.Request.Method))
             {
                 context.Response.ContentType = "text/event-stream";
-                await context.Response.WriteAsync("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await ScriptedUpstream.SendAsync(context, "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}\n\n");
                 // Relayed only once the gateway finished with the event before it (inspection included).
                 await sendMore.Task.WaitAsync(context.RequestAborted);
-                await context.Response.WriteAsync(": after\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await ScriptedUpstream.SendAsync(context, ": after\n\n");
                 await endStream.Task.WaitAsync(context.RequestAborted);
                 return;
             }

@@ -25,8 +25,7 @@ public sealed class StreamingTests : IAsyncLifetime
         _upstream.Handler = async context =>
         {
             context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}\n\n", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await ScriptedUpstream.SendAsync(context, "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progress\":1}}\n\n");
             // Event 2 is written only once the client has event 1: a buffering proxy deadlocks here.
             await clientHasEvent1.Task.WaitAsync(context.RequestAborted);
             await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}\n\n", context.RequestAborted);
@@ -80,14 +79,11 @@ public sealed class StreamingTests : IAsyncLifetime
         _upstream.Handler = async context =>
         {
             context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("id: 1\ndata: {\"n\":1}\n\n", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await ScriptedUpstream.SendAsync(context, "id: 1\ndata: {\"n\":1}\n\n");
             await writeHalfEvent.Task.WaitAsync(context.RequestAborted);
-            await context.Response.WriteAsync("id: 2\ndata: {\"n\":", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await ScriptedUpstream.SendAsync(context, "id: 2\ndata: {\"n\":");
             await finishEvent.Task.WaitAsync(context.RequestAborted);
-            await context.Response.WriteAsync("2}\n\n", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await ScriptedUpstream.SendAsync(context, "2}\n\n");
             await endStream.Task.WaitAsync(context.RequestAborted);
         };
         using var gateway = new GatewayFactory(_upstream.Endpoint, timeProvider: time);
@@ -131,8 +127,7 @@ public sealed class StreamingTests : IAsyncLifetime
             acceptEncoding = context.Request.Headers.AcceptEncoding;
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.ContentEncoding = "br";
-            await context.Response.WriteAsync(First, context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await ScriptedUpstream.SendAsync(context, First);
             await idleTimePassed.Task.WaitAsync(context.RequestAborted);
             await context.Response.WriteAsync(Second, context.RequestAborted);
         };

@@ -51,6 +51,13 @@ public sealed class ScriptedUpstream : IAsyncDisposable
         return upstream;
     }
 
+    /// <summary>Writes <paramref name="text"/> to the response and flushes it, so it leaves at once.</summary>
+    public static async Task SendAsync(HttpContext context, string text)
+    {
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
     /// <summary>The request a handler is answering, body included (the body stream itself was read already).</summary>
     public static ReceivedRequest RequestOf(HttpContext context) => (ReceivedRequest)context.Items[typeof(ReceivedRequest)]!;
 
