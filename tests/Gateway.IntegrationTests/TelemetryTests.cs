@@ -283,6 +283,48 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task HttpServerSpan_CarriesItsRequestAttributesFromItsCreation_WhereASamplerSeesThem()
+    {
+        // ASP.NET Core sets these itself, as it creates the span (the gateway turns that on with tracing);
+        // OpenTelemetry's instrumentation would set them only after the span started.
+        var userAgent = "creation-tags-" + Guid.NewGuid().ToString("N");
+        Dictionary<string, object?>? creationTags = null;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            {
+                var tags = options.Tags?.ToDictionary(static t => t.Key, static t => t.Value) ?? [];
+                // The upstream (WireMock, in this process) gets the same User-Agent; its span has its own path.
+                if (Equals(tags.GetValueOrDefault("user_agent.original"), userAgent) && !Equals(tags.GetValueOrDefault("url.path"), UpstreamPath))
+                {
+                    Interlocked.CompareExchange(ref creationTags, tags, null);
+                }
+
+                // Leaves the sampling decision to the gateway's tracer provider.
+                return ActivitySamplingResult.None;
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var client = _gateway.CreateGatewayClient();
+        using var request = McpRequests.Post(McpRequests.ToolsCall);
+        request.Headers.UserAgent.ParseAdd(userAgent);
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var span = await _recorder.WaitForAsync(
+            s => Equals(s.GetTagItem("user_agent.original"), userAgent) && s.GetTagItem("url.path") as string != UpstreamPath, TestContext.Current.CancellationToken);
+        Assert.Equal("POST /mcp", span.DisplayName);
+        Assert.Equal(200, span.GetTagItem("http.response.status_code"));
+        // The span was created before it ended: what its creation carried is known by now.
+        var tags = Assert.IsType<Dictionary<string, object?>>(Volatile.Read(ref creationTags));
+        Assert.Equal("POST", tags["http.request.method"]);
+        Assert.Equal("/mcp", tags["url.path"]);
+        Assert.Equal("http", tags["url.scheme"]);
+        Assert.True(tags.ContainsKey("server.address"));
+    }
+
+    [Fact]
     public async Task HealthRoutes_AreNotTraced()
     {
         using var client = _gateway.CreateGatewayClient();
