@@ -56,15 +56,14 @@ public static class TelemetryServiceCollectionExtensions
             return builder;
         }
 
-        // ASP.NET Core 10 then sets the HTTP server span's attributes known as it creates the span (method,
-        // scheme, host, port, path, User-Agent; a sampler sees them), and OpenTelemetry's ASP.NET Core
-        // instrumentation (1.16 and later) leaves those to it instead of setting them again from its
-        // DiagnosticListener callback, the largest of tracing's costs in a profile of the request path; the
-        // instrumentation still adds route, status and name at the end (side by side, audit and tracing on:
-        // 1.03x req/s, 0.98x CPU per request). The same attributes either way (TelemetryTests). Only with
-        // tracing on: with it
-        // off the span is not recorded, and the framework would build the attributes for nothing. A value the
-        // operator set (runtimeconfig.json) is left as it is.
+        // Turns on ASP.NET Core 10's own HTTP server span attributes (ASP.NET Core 11's default): the framework
+        // sets those known as it creates the span (method, scheme, host, port, path, User-Agent; a sampler sees
+        // them), and OpenTelemetry's ASP.NET Core instrumentation (1.16 and later) leaves them to it instead of
+        // setting them again from its DiagnosticListener callback, the largest of tracing's costs in a profile
+        // of the request path; it still adds route, status and name at the end. Side by side with audit and
+        // tracing on: 1.03x req/s, 0.98x CPU per request; the same attributes (TelemetryTests). Only with
+        // tracing on: with it off the span is not recorded, and the framework would build the attributes for
+        // nothing. A value the operator set (runtimeconfig.json) is left as it is.
         if (!AppContext.TryGetSwitch(SuppressAspNetCoreActivityDataSwitch, out _))
         {
             AppContext.SetSwitch(SuppressAspNetCoreActivityDataSwitch, false);
