@@ -33,11 +33,7 @@ public sealed class ToolAnnotationCatalogTests
     public void Learn_PastTheCapacity_LeavesNewNamesUnknown_ButStillUpdatesKnownOnes()
     {
         var catalog = new ToolAnnotationCatalog();
-        var names = Enumerable.Range(0, ToolAnnotationCatalog.Capacity + 10).Select(static i => $"tool{i}").ToList();
-        foreach (var chunk in names.Chunk(DeclaredTools.Capacity))
-        {
-            catalog.Learn(new DeclaredTools(chunk.Select(static n => new DeclaredTool(n, true))));
-        }
+        LearnReadOnlyTools(catalog, ToolAnnotationCatalog.Capacity + 10);
 
         catalog.Learn(Tools(("tool0", false)));
 
@@ -50,11 +46,7 @@ public sealed class ToolAnnotationCatalogTests
     public void Forget_MakesEveryToolUnknown_UntilTheNextList_WithTheWholeCapacityFree()
     {
         var catalog = new ToolAnnotationCatalog();
-        var names = Enumerable.Range(0, ToolAnnotationCatalog.Capacity).Select(static i => $"tool{i}").ToList();
-        foreach (var chunk in names.Chunk(DeclaredTools.Capacity))
-        {
-            catalog.Learn(new DeclaredTools(chunk.Select(static n => new DeclaredTool(n, true))));
-        }
+        LearnReadOnlyTools(catalog, ToolAnnotationCatalog.Capacity);
 
         catalog.Forget();
         Assert.Null(catalog.ReadOnlyHint("tool0"));
@@ -62,6 +54,16 @@ public sealed class ToolAnnotationCatalogTests
         catalog.Learn(Tools(("newTool", true)));
         Assert.True(catalog.ReadOnlyHint("newTool"));
         Assert.Null(catalog.ReadOnlyHint("tool1"));
+    }
+
+    /// <summary>Declares tool0, tool1, … read-only, in lists of at most <see cref="DeclaredTools.Capacity"/>.</summary>
+    private static void LearnReadOnlyTools(ToolAnnotationCatalog catalog, int count)
+    {
+        var names = Enumerable.Range(0, count).Select(static i => $"tool{i}");
+        foreach (var chunk in names.Chunk(DeclaredTools.Capacity))
+        {
+            catalog.Learn(new DeclaredTools(chunk.Select(static n => new DeclaredTool(n, true))));
+        }
     }
 
     private static DeclaredTools Tools(params (string Name, bool ReadOnlyHint)[] tools) =>

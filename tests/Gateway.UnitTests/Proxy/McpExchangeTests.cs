@@ -50,14 +50,14 @@ public sealed class McpExchangeTests
         var exchange = new McpExchange { ToolsListChanged = () => changes++ };
         IJsonRpcMessageObserver observer = exchange;
 
-        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, "notifications/progress", null, null, 10));
-        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, "notifications/prompts/list_changed", null, null, 10));
+        observer.OnMessage(Notification("notifications/progress"));
+        observer.OnMessage(Notification("notifications/prompts/list_changed"));
         // A server request by that name is not the notification.
         observer.OnMessage(new InspectedMessage(InspectedKind.Request, "5", McpMethods.ToolsListChanged, null, null, 10));
         observer.OnMessage(Response("1", s_tools));
         Assert.Equal(0, changes);
 
-        observer.OnMessage(new InspectedMessage(InspectedKind.Notification, null, McpMethods.ToolsListChanged, null, null, 10));
+        observer.OnMessage(Notification(McpMethods.ToolsListChanged));
         Assert.Equal(1, changes);
     }
 
@@ -66,12 +66,14 @@ public sealed class McpExchangeTests
     {
         IJsonRpcMessageObserver exchange = new McpExchange();
 
-        exchange.OnMessage(new InspectedMessage(InspectedKind.Notification, null, McpMethods.ToolsListChanged, null, null, 10));
+        exchange.OnMessage(Notification(McpMethods.ToolsListChanged));
 
         Assert.Null(((McpExchange)exchange).Responses);
     }
 
     private static JsonRpcMessage Request(string method, string id) => new() { Kind = JsonRpcKind.Request, Method = method, IdJson = id };
+
+    private static InspectedMessage Notification(string method) => new(InspectedKind.Notification, null, method, null, null, 10);
 
     private static InspectedMessage Response(string id, DeclaredTools tools) => new(InspectedKind.Response, id, null, null, null, 10, tools);
 }
