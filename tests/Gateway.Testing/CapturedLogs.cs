@@ -5,10 +5,11 @@ using Xunit;
 namespace Gateway.Testing;
 
 /// <summary>
-/// Captures every log line the gateway writes (formatted message, state values and exception), for assertions and
-/// secret scans, and copies the gateway's own events (information and up, audit records aside) and every warning or error to the running
-/// test's output, which the test runner prints only for a test that fails: a failure seen once under load then
-/// comes with what the gateway did (a refresh refused, a store error), not just the assertion.
+/// Captures every log line the gateway writes (formatted message, state values and exception), for assertions
+/// and secret scans. The gateway's own events (information and up, audit records aside) and every warning or
+/// error are also copied to the running test's output, which the test runner prints only for a test that
+/// fails: a failure seen once under load then comes with what the gateway did (a refresh refused, a store
+/// error), not just the assertion.
 /// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
