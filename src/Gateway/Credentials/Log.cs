@@ -15,7 +15,7 @@ internal static partial class Log
     [LoggerMessage(3004, LogLevel.Error, "The refreshed token for grant {GrantId} could not be stored; it is not used, and is stored on the next attempt.")]
     public static partial void StoreFailed(ILogger logger, Exception exception, string grantId);
 
-    [LoggerMessage(3005, LogLevel.Error, "Refreshing grant {GrantId} failed outside the token endpoint (database, key ring or shutdown); the current token, if still valid, keeps serving.")]
+    [LoggerMessage(3005, LogLevel.Error, "Refreshing grant {GrantId} failed outside the token endpoint (database or key ring); the current token, if still valid, keeps serving.")]
     public static partial void RefreshFailed(ILogger logger, Exception exception, string grantId);
 
     [LoggerMessage(3006, LogLevel.Warning, "A stored token of grant {GrantId} could not be decrypted; is the Data Protection key ring shared?")]

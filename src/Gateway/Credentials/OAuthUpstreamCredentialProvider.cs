@@ -257,6 +257,14 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         }
 
         var refreshed = await RefreshAsync(rejectedToken: null).WaitAsync(cancellationToken);
+        if (refreshed is { State: GrantState.Connected, Failures: 0 } && !refreshed.IsUsable(_time.GetUtcNow()))
+        {
+            // It joined a refresh that found the stored token still fresh and ended after it had expired (a
+            // replica's start-up read held up past the expiry): nothing failed, and one more refresh, which
+            // now finds the token expired and renews it, serves this request instead of a 503.
+            refreshed = await RefreshAsync(rejectedToken: null).WaitAsync(cancellationToken);
+        }
+
         return refreshed.IsUsable(_time.GetUtcNow())
             ? UpstreamCredentialResult.Success(refreshed.AccessToken!, refreshed.Account)
             : Fail(refreshed);
@@ -289,9 +297,15 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         {
             return await RefreshCoreAsync(rejectedToken);
         }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The host is stopping (a refresh waiting out a backoff, or on the store): abandoned, not failed.
+            // Nothing is logged, counted or published; the store holds the last good state for the next start.
+            return _slot.Snapshot;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The store is unreachable, the key ring unreadable, or the host stopping. Whatever it was,
+            // The store is unreachable or the key ring unreadable. Whatever it was,
             // the refresh is a background concern: keep serving a still-valid token, back off, and never
             // let it escape into the scheduler (an unhandled exception there would stop the host).
             Log.RefreshFailed(_logger, ex, _slot.GrantId);

@@ -16,10 +16,13 @@ namespace Gateway.IntegrationTests.Credentials;
 /// </summary>
 internal sealed class OAuthGateway : IDisposable
 {
+    private readonly bool _ownsStub;
+
     public OAuthGateway(string mode = "ServiceAccount", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null,
         SalesforceOAuthStub? stub = null, TimerWatchingTimeProvider? time = null)
     {
         Time = time ?? new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
+        _ownsStub = stub is null;
         Stub = stub ?? new SalesforceOAuthStub(Time);
         // Priority 10: tests add their own answers at a higher priority (lower number).
         Upstream.Given(Request.Create().WithPath("/mcp").UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(200)
@@ -101,6 +104,10 @@ internal sealed class OAuthGateway : IDisposable
         Factory.Dispose();
         Upstream.Stop();
         Upstream.Dispose();
-        Stub.Dispose();
+        // A stub handed in is shared (replicas, restarts): its owner disposes it.
+        if (_ownsStub)
+        {
+            Stub.Dispose();
+        }
     }
 }

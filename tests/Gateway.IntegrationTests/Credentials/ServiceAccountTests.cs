@@ -5,6 +5,7 @@ using System.Text.Json;
 using Gateway.Testing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.IntegrationTests.Credentials;
 
@@ -254,6 +255,36 @@ public sealed class ServiceAccountTests
     }
 
     [Fact]
+    public async Task AStartUpReadThatEndsAfterTheTokenExpired_IsFollowedByARefresh_NotARefusal()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("gateway-held-read-").FullName;
+        var settings = new Dictionary<string, string?> { ["Gateway:State:DataDirectory"] = dataDirectory };
+        var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
+        using var stub = new SalesforceOAuthStub(time);
+        using (var first = new OAuthGateway(settings: settings, stub: stub, time: time))
+        {
+            await first.ConnectSucceedsAsync();
+        }
+
+        var held = new HeldGrantRead();
+        using var second = new OAuthGateway(settings: settings, stub: stub, time: time, configureServices: services => services.AddSingleton<IInterceptor>(held));
+        // The start-up read has found the connected token fresh and published it; the token then expires
+        // before that read ends, and a request arrives.
+        await held.Reached.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        time.Advance(s_pastExpiry);
+        var credentials = second.Factory.Services.GetRequiredService<Gateway.Credentials.OAuthUpstreamCredentialProvider>();
+        var pending = credentials.GetTokenAsync(new Gateway.Inbound.GatewayPrincipal("alice", Gateway.Inbound.InboundCredentialKind.ApiKey), TestContext.Current.CancellationToken);
+        Assert.False(pending.IsCompleted); // It waits for the read in flight.
+        held.Release();
+        var token = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(token.Succeeded, token.Error);
+        Assert.Equal(1, stub.Refreshes);
+        Assert.Equal(stub.IssuedAccessTokens[^1], token.AccessToken);
+        Assert.NotEqual(stub.IssuedAccessTokens[0], token.AccessToken);
+    }
+
+    [Fact]
     public async Task Disconnect_RevokesTheRefreshTokenAtSalesforce_AndDeletesTheGrant()
     {
         using var gateway = new OAuthGateway();
@@ -284,6 +315,30 @@ public sealed class ServiceAccountTests
 
         Assert.Equal(HttpStatusCode.Forbidden, disconnect.StatusCode);
         Assert.Equal(0, gateway.Stub.Revocations);
+    }
+
+    [Fact]
+    public async Task StoppingWhileARefreshWaitsOutItsBackoff_IsNoFailure()
+    {
+        CapturedLogs logs;
+        Task<Gateway.Credentials.GrantSnapshot> refresh;
+        using (var gateway = new OAuthGateway())
+        {
+            logs = gateway.Factory.Logs;
+            await gateway.ConnectSucceedsAsync();
+            gateway.Stub.EnqueueFailure(503, """{"error":"server_error","error_description":"try later"}""");
+            var backoff = gateway.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+            // Inside the refresh margin: the scheduler refreshes, Salesforce answers 503, the retry waits.
+            gateway.Time.Advance(TimeSpan.FromMinutes(56));
+            await backoff;
+            refresh = gateway.Factory.Services.GetRequiredService<Gateway.Credentials.OAuthUpstreamCredentialProvider>().RefreshAsync(rejectedToken: null);
+            Assert.False(refresh.IsCompleted); // The retrying refresh, joined.
+        }
+
+        // The host has stopped; the abandoned refresh ends without an error, a failure count or a logged exception.
+        await refresh.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(logs.Entries, static e => e.Level >= LogLevel.Error || e.Exception is not null);
+        Assert.DoesNotContain(logs.Entries, static e => e.EventId.Id == 3005);
     }
 
     [Fact]
