@@ -305,9 +305,9 @@ internal sealed partial class OAuthUpstreamCredentialProvider : IUpstreamCredent
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The store is unreachable or the key ring unreadable. Whatever it was,
-            // the refresh is a background concern: keep serving a still-valid token, back off, and never
-            // let it escape into the scheduler (an unhandled exception there would stop the host).
+            // The store is unreachable or the key ring unreadable. Whatever it was, the refresh is a
+            // background concern: keep serving a still-valid token, back off, and never let it escape into
+            // the scheduler (an unhandled exception there would stop the host).
             Log.RefreshFailed(_logger, ex, _slot.GrantId);
             _instrumentation.TokenRefreshes.Add(1, new KeyValuePair<string, object?>("outcome", "store_unavailable"));
             return _slot.Publish(Failed(_slot.Snapshot, "store_unavailable", "the refresh failed inside the gateway (database or key ring; see log event 3005)", _time.GetUtcNow()));
