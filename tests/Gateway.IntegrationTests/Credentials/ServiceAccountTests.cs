@@ -236,14 +236,8 @@ public sealed class ServiceAccountTests
     [Fact]
     public async Task Restart_KeepsTheGrant_WithoutANewLoginOrRefresh()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("gateway-restart-").FullName;
-        var settings = new Dictionary<string, string?> { ["Gateway:State:DataDirectory"] = dataDirectory };
-        var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
-        using var stub = new SalesforceOAuthStub(time);
-        using (var first = new OAuthGateway(settings: settings, stub: stub, time: time))
-        {
-            await first.ConnectSucceedsAsync();
-        }
+        using var stopped = await ConnectedThenStoppedAsync();
+        var (settings, time, stub) = stopped;
 
         using var second = new OAuthGateway(settings: settings, stub: stub, time: time);
         using var call = await second.ToolsCallAsync();
@@ -257,15 +251,8 @@ public sealed class ServiceAccountTests
     [Fact]
     public async Task AStartUpReadThatEndsAfterTheTokenExpired_IsFollowedByARefresh_NotARefusal()
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("gateway-held-read-").FullName;
-        var settings = new Dictionary<string, string?> { ["Gateway:State:DataDirectory"] = dataDirectory };
-        var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
-        using var stub = new SalesforceOAuthStub(time);
-        using (var first = new OAuthGateway(settings: settings, stub: stub, time: time))
-        {
-            await first.ConnectSucceedsAsync();
-        }
-
+        using var stopped = await ConnectedThenStoppedAsync();
+        var (settings, time, stub) = stopped;
         var held = new HeldGrantRead();
         using var second = new OAuthGateway(settings: settings, stub: stub, time: time, configureServices: services => services.AddSingleton<IInterceptor>(held));
         // The start-up read has found the connected token fresh and published it; the token then expires
@@ -431,5 +418,24 @@ public sealed class ServiceAccountTests
             Query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(authorize).Query).ToDictionary(static q => q.Key, static q => q.Value.ToString());
             return new(redirect(Uri.EscapeDataString(Query["state"])));
         }
+    }
+
+    /// <summary>
+    /// A grant connected through a gateway on a fresh data directory, that gateway then stopped: what the next
+    /// gateway started there (a restart, a new replica) finds. Disposing it stops the shared Salesforce stub.
+    /// </summary>
+    private static async Task<StoppedGateway> ConnectedThenStoppedAsync()
+    {
+        var settings = new Dictionary<string, string?> { ["Gateway:State:DataDirectory"] = Directory.CreateTempSubdirectory("gateway-restart-").FullName };
+        var time = new TimerWatchingTimeProvider(DateTimeOffset.UtcNow);
+        var stopped = new StoppedGateway(settings, time, new SalesforceOAuthStub(time));
+        using var first = new OAuthGateway(settings: settings, stub: stopped.Stub, time: time);
+        await first.ConnectSucceedsAsync();
+        return stopped;
+    }
+
+    private sealed record StoppedGateway(Dictionary<string, string?> Settings, TimerWatchingTimeProvider Time, SalesforceOAuthStub Stub) : IDisposable
+    {
+        public void Dispose() => Stub.Dispose();
     }
 }
