@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Gateway.Credentials;
+using Gateway.Inbound;
 using Gateway.Testing;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -259,8 +261,8 @@ public sealed class ServiceAccountTests
         // before that read ends, and a request arrives.
         await held.Reached.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         time.Advance(s_pastExpiry);
-        var credentials = second.Factory.Services.GetRequiredService<Gateway.Credentials.OAuthUpstreamCredentialProvider>();
-        var pending = credentials.GetTokenAsync(new Gateway.Inbound.GatewayPrincipal("alice", Gateway.Inbound.InboundCredentialKind.ApiKey), TestContext.Current.CancellationToken);
+        var credentials = second.Factory.Services.GetRequiredService<OAuthUpstreamCredentialProvider>();
+        var pending = credentials.GetTokenAsync(new GatewayPrincipal("alice", InboundCredentialKind.ApiKey), TestContext.Current.CancellationToken);
         Assert.False(pending.IsCompleted); // It waits for the read in flight.
         held.Release();
         var token = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -308,7 +310,7 @@ public sealed class ServiceAccountTests
     public async Task StoppingWhileARefreshWaitsOutItsBackoff_IsNoFailure()
     {
         CapturedLogs logs;
-        Task<Gateway.Credentials.GrantSnapshot> refresh;
+        Task<GrantSnapshot> refresh;
         using (var gateway = new OAuthGateway())
         {
             logs = gateway.Factory.Logs;
@@ -318,7 +320,7 @@ public sealed class ServiceAccountTests
             // Inside the refresh margin: the scheduler refreshes, Salesforce answers 503, the retry waits.
             gateway.Time.Advance(TimeSpan.FromMinutes(56));
             await backoff;
-            refresh = gateway.Factory.Services.GetRequiredService<Gateway.Credentials.OAuthUpstreamCredentialProvider>().RefreshAsync(rejectedToken: null);
+            refresh = gateway.Factory.Services.GetRequiredService<OAuthUpstreamCredentialProvider>().RefreshAsync(rejectedToken: null);
             Assert.False(refresh.IsCompleted); // The retrying refresh, joined.
         }
 
@@ -383,7 +385,7 @@ public sealed class ServiceAccountTests
         using var output = new StringWriter();
         using var input = new BrowserReturningTo(output, static state => $"https://gateway.example.com/connect/salesforce/callback?code={SalesforceOAuthStub.ValidCode}&state={state}");
 
-        var exitCode = await Gateway.Credentials.ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
+        var exitCode = await ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
         using var call = await gateway.ToolsCallAsync();
 
         Assert.Equal(0, exitCode);
@@ -400,7 +402,7 @@ public sealed class ServiceAccountTests
         using var output = new StringWriter();
         using var input = new BrowserReturningTo(output, static _ => $"https://gateway.example.com/connect/salesforce/callback?code={SalesforceOAuthStub.ValidCode}&state=forged");
 
-        var exitCode = await Gateway.Credentials.ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
+        var exitCode = await ConnectCommand.RunAsync(gateway.Factory.Services, input, output, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("does not match", output.ToString(), StringComparison.Ordinal);
