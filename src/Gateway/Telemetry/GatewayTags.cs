@@ -31,4 +31,13 @@ internal static class GatewayTags
 
     /// <summary>Gateway-specific: the inbound principal (credential id, never a secret).</summary>
     public const string GatewayPrincipal = "gateway.principal.id";
+
+    /// <summary><c>network.protocol.version</c> of a request's <c>HttpRequest.Protocol</c> (<c>HTTP/1.1</c> → <c>1.1</c>).</summary>
+    public static string NetworkProtocolVersionOf(string protocol) => protocol switch
+    {
+        "HTTP/2" => "2",
+        "HTTP/3" => "3",
+        "HTTP/1.0" => "1.0",
+        _ => "1.1",
+    };
 }

@@ -198,13 +198,7 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
         }
 
         activity.AddTag(GatewayTags.NetworkProtocolName, "http");
-        activity.AddTag(GatewayTags.NetworkProtocolVersion, context.Request.Protocol switch
-        {
-            "HTTP/2" => "2",
-            "HTTP/3" => "3",
-            "HTTP/1.0" => "1.0",
-            _ => "1.1",
-        });
+        activity.AddTag(GatewayTags.NetworkProtocolVersion, GatewayTags.NetworkProtocolVersionOf(context.Request.Protocol));
         activity.AddTag(GatewayTags.NetworkTransport, context.Request.Protocol == "HTTP/3" ? "quic" : "tcp");
     }
 

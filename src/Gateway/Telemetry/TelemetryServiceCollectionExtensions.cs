@@ -14,6 +14,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>The ActivitySource and Meter name of System.Net.Http's built-in instrumentation.</summary>
     private const string HttpClientSource = "System.Net.Http";
 
+    /// <summary>The ActivitySource of ASP.NET Core's HTTP server span (hosting's <c>HttpRequestIn</c>).</summary>
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
     /// <summary>
     /// ASP.NET Core 10's switch for the HTTP server span's semantic-convention attributes, which the framework
     /// can set itself; on by default (attributes suppressed) until ASP.NET Core 11.
@@ -38,9 +41,10 @@ public static class TelemetryServiceCollectionExtensions
 
     /// <summary>
     /// OpenTelemetry traces, metrics and logs: the gateway's own source and meter, ASP.NET Core and
-    /// HttpClient instrumentation (the upstream call is the CLIENT child span and carries
-    /// <c>traceparent</c>; HttpClient's is built into .NET), health routes untraced. Exporters only
-    /// here (STYLE.md §9): OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, console on request.
+    /// HttpClient instrumentation (both spans are built into .NET: the HTTP server span is completed by
+    /// <see cref="HttpServerSpanMiddleware"/>, which leaves health routes untraced; the upstream call is the
+    /// CLIENT child span and carries <c>traceparent</c>). Exporters only here (STYLE.md §9): OTLP when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, console on request.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayTelemetry(this IHostApplicationBuilder builder)
     {
@@ -58,27 +62,28 @@ public static class TelemetryServiceCollectionExtensions
 
         // Turns on ASP.NET Core 10's own HTTP server span attributes (ASP.NET Core 11's default): the framework
         // sets those known as it creates the span (method, scheme, host, port, path, User-Agent; a sampler sees
-        // them), and OpenTelemetry's ASP.NET Core instrumentation (1.16 and later) leaves them to it instead of
-        // setting them again from its DiagnosticListener callback, the largest of tracing's costs in a profile
-        // of the request path; it still adds route, status and name at the end. Side by side with audit and
-        // tracing on: 1.03x req/s, 0.98x CPU per request; the same attributes (TelemetryTests). Only with
-        // tracing on: with it off the span is not recorded, and the framework would build the attributes for
-        // nothing. A value the operator set (runtimeconfig.json) is left as it is.
+        // them), and HttpServerSpanMiddleware adds route, status and name at the end. Only with tracing on: with
+        // it off the span is not recorded, and the framework would build the attributes for nothing. A value
+        // the operator set (runtimeconfig.json) is left as it is.
         if (!AppContext.TryGetSwitch(SuppressAspNetCoreActivityDataSwitch, out _))
         {
             AppContext.SetSwitch(SuppressAspNetCoreActivityDataSwitch, false);
         }
 
+        // First in the pipeline, before routing, so that it sees every request and its outcome.
+        builder.Services.AddTransient<IStartupFilter, HttpServerSpanStartupFilter>();
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(options.ServiceName))
             .WithTracing(tracing =>
             {
-                // HttpClient's own source: since .NET 9 it starts the CLIENT span with the semantic conventions'
-                // attributes and injects traceparent itself. OpenTelemetry's HttpClient instrumentation library
-                // would add a DiagnosticListener subscription on top, whose per-request payload objects and
-                // propagator calls were among the largest costs in a profile of the request path.
-                tracing.AddSource(GatewayInstrumentation.Name, HttpClientSource)
-                    .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz"));
+                // ASP.NET Core's and HttpClient's own sources: since .NET 9 HttpClient starts the CLIENT span with
+                // the semantic conventions' attributes and injects traceparent itself, and ASP.NET Core 10 the
+                // SERVER span with its request attributes (see above). OpenTelemetry's instrumentation libraries
+                // for both would add a DiagnosticListener subscription on top, whose per-request callbacks,
+                // payload objects and propagator calls were among the largest costs in a profile of the request
+                // path. W3C trace context and baggage are read by ASP.NET Core itself (DistributedContextPropagator).
+                tracing.AddSource(GatewayInstrumentation.Name, AspNetCoreSource, HttpClientSource);
                 if (options.ConsoleExporter)
                 {
                     tracing.AddConsoleExporter();
@@ -111,5 +116,14 @@ public static class TelemetryServiceCollectionExtensions
         }
 
         return builder;
+    }
+
+    private sealed class HttpServerSpanStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseMiddleware<HttpServerSpanMiddleware>();
+            next(app);
+        };
     }
 }

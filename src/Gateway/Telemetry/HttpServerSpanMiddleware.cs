@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Gateway.Telemetry;
+
+/// <summary>
+/// Completes ASP.NET Core's own HTTP server span (source <c>Microsoft.AspNetCore</c>) per the HTTP semantic
+/// conventions (http/http-spans.md): ASP.NET Core 10 sets the request's attributes as it creates the span
+/// (method, scheme, host, port, path, User-Agent) but leaves the route, the name, the status code and the
+/// outcome to an instrumentation; this is that instrumentation. OpenTelemetry's ASP.NET Core tracing library
+/// does the same from a DiagnosticListener subscription, whose callbacks, payload lookups and propagator
+/// extraction cost more per request than these few tags (the same choice as for HttpClient's span). Health
+/// routes are not traced. Runs first in the pipeline, and only when tracing is on.
+/// </summary>
+internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
+{
+    private const string HttpRequestMethod = "http.request.method";
+    private const string HttpRoute = "http.route";
+    private const string HttpResponseStatusCode = "http.response.status_code";
+
+    /// <summary>The conventions' method for one outside the known set; such a span is named <c>HTTP</c>.</summary>
+    private const string OtherMethod = "_OTHER";
+
+    private static readonly PathString s_healthPath = "/healthz";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (activity is not { IsAllDataRequested: true })
+        {
+            await next(context);
+            return;
+        }
+
+        if (context.Request.Path.StartsWithSegments(s_healthPath))
+        {
+            // Neither exported nor sampled downstream: what OpenTelemetry's own request filter does.
+            activity.IsAllDataRequested = false;
+            activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            await next(context);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception)
+        {
+            // "error.type: the exception's fully-qualified type" when the request ended in one (http-spans.md).
+            activity.SetTag(GatewayTags.ErrorType, exception.GetType().FullName);
+            activity.SetStatus(ActivityStatusCode.Error);
+            Complete(activity, context, context.Response.HasStarted ? context.Response.StatusCode : StatusCodes.Status500InternalServerError);
+            throw;
+        }
+
+        Complete(activity, context, context.Response.StatusCode);
+    }
+
+    private static void Complete(Activity activity, HttpContext context, int statusCode)
+    {
+        // "{method} {http.route}", or "{method}" without a route, or "HTTP" for a method outside the known set.
+        var method = activity.GetTagItem(HttpRequestMethod) as string;
+        var route = context.GetEndpoint()?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>()?.Route;
+        var name = method is null or OtherMethod ? "HTTP" : method;
+        if (!string.IsNullOrEmpty(route))
+        {
+            activity.SetTag(HttpRoute, route);
+            name = string.Concat(name, " ", route);
+        }
+
+        activity.DisplayName = name;
+        activity.SetTag(HttpResponseStatusCode, statusCode);
+        activity.SetTag(GatewayTags.NetworkProtocolVersion, GatewayTags.NetworkProtocolVersionOf(context.Request.Protocol));
+
+        // A server span fails on 5xx only: a 4xx is the client's error (http-spans.md, "Status"). A refusal the
+        // gateway already described (error.type set to its JSON-RPC code) keeps that description.
+        if (statusCode >= 500)
+        {
+            if (activity.GetTagItem(GatewayTags.ErrorType) is null)
+            {
+                activity.SetTag(GatewayTags.ErrorType, statusCode.ToString(CultureInfo.InvariantCulture));
+            }
+
+            activity.SetStatus(ActivityStatusCode.Error);
+        }
+    }
+}
