@@ -25,6 +25,12 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
 
     private static readonly PathString s_healthPath = "/healthz";
 
+    /// <summary>Status codes boxed once (an attribute value is an object).</summary>
+    private static readonly object[] s_boxedStatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+
+    /// <summary>The span name and route of the endpoint and method seen last.</summary>
+    private NamedEndpoint? _lastNamed;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
@@ -59,20 +65,24 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
         Complete(activity, context, context.Response.StatusCode);
     }
 
-    private static void Complete(Activity activity, HttpContext context, int statusCode)
+    private void Complete(Activity activity, HttpContext context, int statusCode)
     {
-        // "{method} {http.route}", or "{method}" without a route, or "HTTP" for a method outside the known set.
-        var method = activity.GetTagItem(HttpRequestMethod) as string;
-        var route = context.GetEndpoint()?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>()?.Route;
-        var name = method is null or OtherMethod ? "HTTP" : method;
-        if (!string.IsNullOrEmpty(route))
+        var endpoint = context.GetEndpoint();
+        var method = context.Request.Method;
+        var named = _lastNamed;
+        if (named is null || !ReferenceEquals(named.Endpoint, endpoint) || !string.Equals(named.Method, method, StringComparison.Ordinal))
         {
-            activity.SetTag(HttpRoute, route);
-            name = string.Concat(name, " ", route);
+            // Nearly every request is a POST to the MCP endpoint: its name is worked out once, not per request.
+            named = _lastNamed = Name(endpoint, method, activity.GetTagItem(HttpRequestMethod) as string);
         }
 
-        activity.DisplayName = name;
-        activity.SetTag(HttpResponseStatusCode, statusCode);
+        if (named.Route is not null)
+        {
+            activity.SetTag(HttpRoute, named.Route);
+        }
+
+        activity.DisplayName = named.Name;
+        activity.SetTag(HttpResponseStatusCode, statusCode is >= 0 and < 600 ? s_boxedStatusCodes[statusCode] : statusCode);
         activity.SetTag(GatewayTags.NetworkProtocolVersion, GatewayTags.NetworkProtocolVersionOf(context.Request.Protocol));
 
         // A server span fails on 5xx only: a 4xx is the client's error (http-spans.md, "Status"). A refusal the
@@ -87,4 +97,20 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
             activity.SetStatus(ActivityStatusCode.Error);
         }
     }
+
+    /// <summary>
+    /// "{method} {http.route}", or "{method}" without a route, or "HTTP" for a method outside the known set
+    /// (http-spans.md, "Name"); <paramref name="conventionalMethod"/> is the <c>http.request.method</c>
+    /// ASP.NET Core gave the span, <c>_OTHER</c> for such a method.
+    /// </summary>
+    private static NamedEndpoint Name(Endpoint? endpoint, string method, string? conventionalMethod)
+    {
+        var route = endpoint?.Metadata.GetMetadata<IRouteDiagnosticsMetadata>()?.Route;
+        var name = conventionalMethod is null or OtherMethod ? "HTTP" : conventionalMethod;
+        return string.IsNullOrEmpty(route)
+            ? new NamedEndpoint(endpoint, method, null, name)
+            : new NamedEndpoint(endpoint, method, route, string.Concat(name, " ", route));
+    }
+
+    private sealed record NamedEndpoint(Endpoint? Endpoint, string Method, string? Route, string Name);
 }

@@ -87,6 +87,28 @@ public sealed class HttpServerSpanMiddlewareTests
         Assert.Null(activity.GetTagItem("http.route"));
     }
 
+    [Fact]
+    public async Task EachRequest_IsNamedByItsOwnMethodAndRoute()
+    {
+        var middleware = new HttpServerSpanMiddleware(static _ => Task.CompletedTask);
+        var mcp = Endpoint("/mcp");
+        var authorize = Endpoint("/authorize");
+        (string Method, Endpoint Endpoint)[] requests = [("POST", mcp), ("GET", mcp), ("GET", authorize), ("POST", mcp)];
+        var names = new string[requests.Length];
+
+        for (var i = 0; i < requests.Length; i++)
+        {
+            using var activity = StartedSpan(requests[i].Method);
+            var context = Context(activity, "/any", route: null);
+            context.Request.Method = requests[i].Method;
+            context.SetEndpoint(requests[i].Endpoint);
+            await middleware.InvokeAsync(context);
+            names[i] = activity.DisplayName;
+        }
+
+        Assert.Equal(["POST /mcp", "GET /mcp", "GET /authorize", "POST /mcp"], names);
+    }
+
     private static Activity StartedSpan(string method)
     {
         var activity = new Activity("HttpRequestIn");
@@ -102,11 +124,13 @@ public sealed class HttpServerSpanMiddlewareTests
         context.Features.Set<IHttpActivityFeature>(new ActivityFeature(activity));
         if (route is not null)
         {
-            context.SetEndpoint(new Endpoint(static _ => Task.CompletedTask, new EndpointMetadataCollection(new RouteMetadata(route)), route));
+            context.SetEndpoint(Endpoint(route));
         }
 
         return context;
     }
+
+    private static Endpoint Endpoint(string route) => new(static _ => Task.CompletedTask, new EndpointMetadataCollection(new RouteMetadata(route)), route);
 
     private sealed class ActivityFeature(Activity activity) : IHttpActivityFeature
     {

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using Gateway.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace Gateway.Benchmarks;
+
+/// <summary>
+/// One whole request through ASP.NET Core hosting (its <c>IHttpApplication</c> called directly by an in-memory
+/// server, as ASP.NET Core's own micro-benchmarks do: no socket, no thread switch; routing, then an endpoint
+/// that answers 200 at once) with its HTTP server span recorded two ways: by OpenTelemetry's ASP.NET Core instrumentation
+/// library (a DiagnosticListener subscription), which the gateway used until 2026-12-06, and by ASP.NET Core's
+/// own <c>Microsoft.AspNetCore</c> source completed by <see cref="HttpServerSpanMiddleware"/>, which it uses
+/// now; the baseline records no span. Both recorders with ASP.NET Core's own request attributes on (the
+/// gateway's setting with tracing), and no exporter: the recording is what is timed. BenchmarkDotNet runs
+/// each case in its own process, so only one tracer provider ever listens.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
+public class HttpServerSpanBenchmarks : IDisposable
+{
+    private readonly InMemoryServer _server = new();
+    private WebApplication? _app;
+    private readonly EndedSpans _ended = new();
+
+    [GlobalSetup(Target = nameof(Untraced))]
+    public void SetupUntraced() => Start(configureTracing: null, useMiddleware: false);
+
+    [GlobalSetup(Target = nameof(InstrumentationLibrary))]
+    public void SetupInstrumentationLibrary() => Start(
+        static tracing => tracing.AddAspNetCoreInstrumentation(static aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz")),
+        useMiddleware: false);
+
+    [GlobalSetup(Target = nameof(BuiltInSpanAndMiddleware))]
+    public void SetupBuiltInSpanAndMiddleware() => Start(static tracing => tracing.AddSource("Microsoft.AspNetCore"), useMiddleware: true);
+
+    [Benchmark(Baseline = true, Description = "no span recorded")]
+    public Task Untraced() => _server.SendAsync();
+
+    [Benchmark(Description = "OpenTelemetry's ASP.NET Core instrumentation")]
+    public Task InstrumentationLibrary() => _server.SendAsync();
+
+    [Benchmark(Description = "ASP.NET Core's span + HttpServerSpanMiddleware")]
+    public Task BuiltInSpanAndMiddleware() => _server.SendAsync();
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        (_app as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private void Start(Action<TracerProviderBuilder>? configureTracing, bool useMiddleware)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton<IServer>(_server);
+        builder.Logging.ClearProviders();
+        if (configureTracing is not null)
+        {
+            AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+            builder.Services.AddOpenTelemetry().WithTracing(tracing =>
+            {
+                configureTracing(tracing);
+                tracing.AddProcessor(_ended);
+            });
+        }
+
+        var app = builder.Build();
+        if (useMiddleware)
+        {
+            app.UseMiddleware<HttpServerSpanMiddleware>();
+        }
+
+        app.MapPost("/mcp", static context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return Task.CompletedTask;
+        });
+        app.StartAsync().GetAwaiter().GetResult();
+        _app = app;
+
+        // What is measured must be a recorded span named by its route, or none at all for the baseline. The
+        // span ends as hosting disposes the request, just after the response has reached the caller.
+        var status = _server.SendAsync().GetAwaiter().GetResult();
+        var name = configureTracing is null ? null : _ended.First.Task.WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        if (status != 200 || (configureTracing is not null && name != "POST /mcp"))
+        {
+            throw new InvalidOperationException($"Expected 200 and a span named 'POST /mcp'; got {status} and '{name}'.");
+        }
+    }
+
+    /// <summary>Reports the first span the tracer provider ends (the same small cost for both recorders).</summary>
+    private sealed class EndedSpans : BaseProcessor<Activity>
+    {
+        public TaskCompletionSource<string> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void OnEnd(Activity data) => First.TrySetResult(data.DisplayName);
+    }
+
+    /// <summary>
+    /// Hands hosting a POST to <c>/mcp</c> straight from the calling thread; the request completes on it when
+    /// the pipeline does not wait.
+    /// </summary>
+    private sealed class InMemoryServer : IServer
+    {
+        private Func<Task<int>>? _send;
+
+        public IFeatureCollection Features { get; } = new FeatureCollection();
+
+        public Task<int> SendAsync() => _send!();
+
+        public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+            where TContext : notnull
+        {
+            _send = async () =>
+            {
+                var features = new FeatureCollection();
+                var response = new HttpResponseFeature();
+                features.Set<IHttpRequestFeature>(new HttpRequestFeature
+                {
+                    Method = HttpMethods.Post,
+                    Scheme = "http",
+                    Path = "/mcp",
+                    Protocol = "HTTP/1.1",
+                    Headers = new HeaderDictionary { { "Host", "127.0.0.1:8080" }, { "User-Agent", "bench/1.0" } },
+                });
+                features.Set<IHttpResponseFeature>(response);
+                features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+                var context = application.CreateContext(features);
+                try
+                {
+                    await application.ProcessRequestAsync(context);
+                }
+                finally
+                {
+                    application.DisposeContext(context, exception: null);
+                }
+
+                return response.StatusCode;
+            };
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose()
+        {
+        }
+    }
+}
