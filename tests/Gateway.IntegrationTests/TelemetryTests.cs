@@ -73,6 +73,69 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task AMessageCarryingItsClientsSpanContext_IsThatSpansChild_LinkedToTheHttpSpan()
+    {
+        // What the MCP C# SDK's client puts in params._meta for its own span (SEP-414).
+        var clientSpan = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var traceparent = $"00-{clientSpan.TraceId}-{clientSpan.SpanId}-01";
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(
+            ToolsCallWithMeta($$"""{"progressToken":1,"traceparent":"{{traceparent}}","tracestate":"vendor=1"}""")),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mcp = Assert.Single(_recorder.Spans, static s => s.Source.Name == "Gateway");
+        Assert.Equal(clientSpan.TraceId, mcp.TraceId);
+        Assert.Equal(clientSpan.SpanId, mcp.ParentSpanId);
+        Assert.Equal("vendor=1", mcp.TraceStateString);
+        var link = Assert.Single(mcp.Links);
+        var http = await _recorder.WaitForAsync(s => s.SpanId == link.Context.SpanId, TestContext.Current.CancellationToken);
+        Assert.Equal("POST /mcp", http.DisplayName);
+        Assert.NotEqual(clientSpan.TraceId, http.TraceId);
+        var upstreamCall = Assert.Single(_recorder.Spans, static s => s.Kind == ActivityKind.Client);
+        Assert.Equal(mcp.SpanId, upstreamCall.ParentSpanId);
+        Assert.Equal(clientSpan.TraceId, upstreamCall.TraceId);
+    }
+
+    [Theory]
+    [InlineData("\"not-a-traceparent\"", "vendor=1")]
+    [InlineData("42", "vendor=1")]
+    [InlineData("\"00-00000000000000000000000000000000-0000000000000000-01\"", "vendor=1")]
+    public async Task AMessageWithoutAUsableSpanContext_IsTheHttpSpansChild(string traceparentJson, string tracestate)
+    {
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(
+            ToolsCallWithMeta($$"""{"traceparent":{{traceparentJson}},"tracestate":"{{tracestate}}"}""")),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mcp = Assert.Single(_recorder.Spans, static s => s.Source.Name == "Gateway");
+        Assert.Empty(mcp.Links);
+        Assert.Null(mcp.TraceStateString);
+        var http = await _recorder.WaitForAsync(s => s.SpanId == mcp.ParentSpanId, TestContext.Current.CancellationToken);
+        Assert.Equal("POST /mcp", http.DisplayName);
+    }
+
+    [Fact]
+    public async Task AnOversizedTraceState_IsDropped_TheParentKept()
+    {
+        var clientSpan = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var tracestate = "vendor=" + new string('a', 506);
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(
+            ToolsCallWithMeta($$"""{"traceparent":"00-{{clientSpan.TraceId}}-{{clientSpan.SpanId}}-01","tracestate":"{{tracestate}}"}""")),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var mcp = Assert.Single(_recorder.Spans, static s => s.Source.Name == "Gateway");
+        Assert.Equal(clientSpan.SpanId, mcp.ParentSpanId);
+        Assert.Null(mcp.TraceStateString);
+    }
+
+    [Fact]
     public async Task HttpServerSpan_FollowsTheHttpConventions_NamedByItsRoute_WithItsOutcome()
     {
         _upstream.Given(Request.Create().UsingPost().WithBody(static b => b!.Contains("\"id\":5", StringComparison.Ordinal))).AtPriority(1)
@@ -339,6 +402,10 @@ public sealed class TelemetryTests : IDisposable
         Assert.DoesNotContain(_recorder.Spans, static s => s.DisplayName.Contains("healthz", StringComparison.Ordinal)
             || (s.GetTagItem("url.path") as string)?.StartsWith("/healthz", StringComparison.Ordinal) == true);
     }
+
+    /// <summary>A tools/call whose <c>params._meta</c> is <paramref name="metaJson"/>.</summary>
+    private static string ToolsCallWithMeta(string metaJson) =>
+        """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"soqlQuery","arguments":{},"_meta":""" + metaJson + "}}";
 
     /// <summary>The gateway's HTTP server span with that status (not the upstream's: see <see cref="UpstreamPath"/>).</summary>
     private Task<Activity> HttpServerSpanAsync(int statusCode) => _recorder.WaitForAsync(

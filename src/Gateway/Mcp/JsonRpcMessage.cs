@@ -27,6 +27,15 @@ internal sealed class JsonRpcMessage
     /// </summary>
     public string? Target { get; init; }
 
+    /// <summary>
+    /// <c>params._meta.traceparent</c> and <c>tracestate</c>: the context of the client's own MCP span, which
+    /// the gateway's MCP span takes as its parent (semconv gen-ai/mcp.md "Context propagation").
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <inheritdoc cref="TraceParent"/>
+    public string? TraceState { get; init; }
+
     /// <summary>For a response: whether it carried <c>error</c> rather than <c>result</c>.</summary>
     public bool IsError { get; init; }
 }

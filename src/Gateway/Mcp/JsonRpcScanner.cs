@@ -6,7 +6,8 @@ namespace Gateway.Mcp;
 /// <summary>
 /// Validates a POST body in one forward pass with <see cref="Utf8JsonReader"/>: UTF-8, JSON syntax,
 /// nesting depth and the JSON-RPC 2.0 envelope, keeping only the top-level <c>jsonrpc</c>,
-/// <c>method</c>, <c>id</c>, <c>result</c>/<c>error</c> and <c>params.name</c>/<c>params.uri</c>.
+/// <c>method</c>, <c>id</c>, <c>result</c>/<c>error</c>, <c>params.name</c>/<c>params.uri</c> and the
+/// trace context in <c>params._meta</c>.
 /// No DOM is built and nothing else of the body is copied (perf-calibration.md: no DOM, no string
 /// copies of the body on the hot path).
 /// </summary>
@@ -165,8 +166,7 @@ internal static class JsonRpcScanner
         string? idJson = null;
         var idSeen = false;
         var idInvalid = false;
-        string? paramsName = null;
-        string? paramsUri = null;
+        ParamsFields fields = default;
         var paramsInvalid = false;
         var hasResult = false;
         var hasError = false;
@@ -218,7 +218,7 @@ internal static class JsonRpcScanner
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    (paramsName, paramsUri) = ScanParams(ref reader, maxDepth);
+                    fields = ScanParams(ref reader, maxDepth);
                 }
                 else
                 {
@@ -285,7 +285,9 @@ internal static class JsonRpcScanner
                 Method = method,
                 IdJson = idJson,
                 // resources/read names its target by uri; tools/call and prompts/get by name.
-                Target = ReferenceEquals(method, McpMethods.ResourcesRead) ? paramsUri : paramsName ?? paramsUri,
+                Target = ReferenceEquals(method, McpMethods.ResourcesRead) ? fields.Uri : fields.Name ?? fields.Uri,
+                TraceParent = fields.TraceParent,
+                TraceState = fields.TraceState,
             };
             rejection = null;
             return true;
@@ -311,31 +313,38 @@ internal static class JsonRpcScanner
         return true;
     }
 
-    /// <summary>Reads the params object, returning its top-level <c>name</c> and <c>uri</c> strings.</summary>
-    private static (string? Name, string? Uri) ScanParams(ref Utf8JsonReader reader, int maxDepth)
+    /// <summary>
+    /// Reads the params object, returning its top-level <c>name</c> and <c>uri</c> strings and the
+    /// <c>traceparent</c> and <c>tracestate</c> strings of its <c>_meta</c> object.
+    /// </summary>
+    private static ParamsFields ScanParams(ref Utf8JsonReader reader, int maxDepth)
     {
         if (reader.CurrentDepth + 1 > maxDepth)
         {
             throw new DepthExceededException();
         }
 
-        string? name = null;
-        string? uri = null;
+        ParamsFields fields = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isName = reader.ValueTextEquals("name"u8);
             var isUri = !isName && reader.ValueTextEquals("uri"u8);
+            var isMeta = !isName && !isUri && reader.ValueTextEquals("_meta"u8);
             reader.Read();
             if (reader.TokenType == JsonTokenType.String && (isName || isUri))
             {
                 if (isName)
                 {
-                    name = reader.GetString();
+                    fields.Name = reader.GetString();
                 }
                 else
                 {
-                    uri = reader.GetString();
+                    fields.Uri = reader.GetString();
                 }
+            }
+            else if (isMeta && reader.TokenType == JsonTokenType.StartObject)
+            {
+                ScanMeta(ref reader, maxDepth, ref fields);
             }
             else
             {
@@ -343,7 +352,46 @@ internal static class JsonRpcScanner
             }
         }
 
-        return (name, uri);
+        return fields;
+    }
+
+    /// <summary>
+    /// Reads <c>params._meta</c>, keeping the W3C trace context a client's MCP span propagates in the message
+    /// (semconv gen-ai/mcp.md "Context propagation", SEP-414: unprefixed <c>traceparent</c>, <c>tracestate</c>).
+    /// </summary>
+    private static void ScanMeta(ref Utf8JsonReader reader, int maxDepth, ref ParamsFields fields)
+    {
+        if (reader.CurrentDepth + 1 > maxDepth)
+        {
+            throw new DepthExceededException();
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isParent = reader.ValueTextEquals("traceparent"u8);
+            var isState = !isParent && reader.ValueTextEquals("tracestate"u8);
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String && isParent)
+            {
+                fields.TraceParent = reader.GetString();
+            }
+            else if (reader.TokenType == JsonTokenType.String && isState)
+            {
+                fields.TraceState = reader.GetString();
+            }
+            else
+            {
+                SkipValue(ref reader, maxDepth);
+            }
+        }
+    }
+
+    private struct ParamsFields
+    {
+        public string? Name;
+        public string? Uri;
+        public string? TraceParent;
+        public string? TraceState;
     }
 
     private static bool ScanErrorObject(ref Utf8JsonReader reader, int maxDepth)

@@ -8,12 +8,15 @@ namespace Gateway.Telemetry;
 /// <summary>
 /// One SERVER span per JSON-RPC message, named <c>{mcp.method.name} {target}</c> and tagged per the
 /// MCP semantic conventions (gen-ai/mcp.md, see <see cref="GatewayTags"/>), child of the HTTP server
-/// span and parent of the upstream CLIENT span; plus <c>mcp.server.operation.duration</c> and the
+/// span (or of the client's MCP span when the message carries its context in <c>params._meta</c>, then
+/// linked to the HTTP span) and parent of the upstream CLIENT span; plus <c>mcp.server.operation.duration</c> and the
 /// rejection and upstream-error counters. A refusal before the body was read (authentication, Origin)
 /// has no message to name a span after: it is recorded on the HTTP server span and counted.
 /// </summary>
 internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentation, TimeProvider timeProvider) : IMcpExchangeObserver
 {
+    private const int MaxTraceStateLength = 512;
+
     public void OnReady(HttpContext context, McpExchange exchange)
     {
         if (exchange.Message is not { } message || !instrumentation.ActivitySource.HasListeners())
@@ -33,12 +36,17 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
                 continue;
             }
 
-            // Every message's span is a child of the HTTP server span; a batch's are siblings.
+            // Every message's span is a child of the HTTP server span (a batch's are siblings), unless the message
+            // carries its client's MCP span context: then it is that span's child, linked to the HTTP span ("the
+            // server uses the extracted context as parent and SHOULD link the ambient (HTTP) context", semconv
+            // gen-ai/mcp.md "Context propagation"; "MCP and underlying transport contexts are independent").
             Activity.Current = http;
             var target = current.Method is McpMethods.ToolsCall or McpMethods.PromptsGet ? current.Target : null;
-            var activity = instrumentation.ActivitySource.StartActivity(
-                target is null ? current.Method : string.Concat(current.Method, " ", target),
-                ActivityKind.Server, parentContext: default, startTime: exchange.StartTime);
+            var name = target is null ? current.Method : string.Concat(current.Method, " ", target);
+            var activity = TryGetClientContext(current, out var client)
+                ? instrumentation.ActivitySource.StartActivity(name, ActivityKind.Server, client,
+                    links: http is null ? null : [new ActivityLink(http.Context)], startTime: exchange.StartTime)
+                : instrumentation.ActivitySource.StartActivity(name, ActivityKind.Server, parentContext: default, startTime: exchange.StartTime);
             if (activity is { IsAllDataRequested: true })
             {
                 Tag(activity, context, exchange, current);
@@ -144,6 +152,17 @@ internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentatio
                 activity.Stop();
             }
         }
+    }
+
+    /// <summary>
+    /// The W3C trace context in the message's <c>params._meta</c>, if it parses. A <c>tracestate</c> longer than
+    /// the 512 characters W3C Trace Context asks vendors to propagate is dropped rather than exported.
+    /// </summary>
+    private static bool TryGetClientContext(JsonRpcMessage message, out ActivityContext context)
+    {
+        context = default;
+        return message.TraceParent is { } traceParent
+            && ActivityContext.TryParse(traceParent, message.TraceState is { Length: <= MaxTraceStateLength } state ? state : null, isRemote: true, out context);
     }
 
     private static void Tag(Activity activity, HttpContext context, McpExchange exchange, JsonRpcMessage message)

@@ -241,7 +241,7 @@ public sealed class JsonRpcScannerTests
 
     // --- Depth ---------------------------------------------------------------------------------
 
-    public static TheoryData<string> DepthShapes => new() { "params", "result", "unknown", "error-data", "batch", "params-array", "params-name" };
+    public static TheoryData<string> DepthShapes => new() { "params", "result", "unknown", "error-data", "batch", "params-array", "params-name", "params-meta", "meta-traceparent" };
 
     [Theory]
     [MemberData(nameof(DepthShapes))]
@@ -300,6 +300,10 @@ public sealed class JsonRpcScannerTests
             "params-array" => """{"jsonrpc":"2.0","id":1,"method":"ping","params":[""" + Arrays(depth - 2) + "]}",
             // root(1) + params(2) + the name member's object value (3..depth)
             "params-name" => """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"uri":"u","name":""" + Objects(depth - 2) + "}}",
+            // root(1) + params(2) + _meta(3) + arrays(4..depth)
+            "params-meta" => """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":{"deep":""" + Arrays(depth - 3) + "}}}",
+            // root(1) + params(2) + _meta(3) + the traceparent member's object value (4..depth)
+            "meta-traceparent" => """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":{"traceparent":""" + Objects(depth - 3) + "}}}",
             // root(1) + arrays(2..depth)
             "result" => """{"jsonrpc":"2.0","id":1,"result":""" + Arrays(depth - 1) + "}",
             "unknown" => """{"jsonrpc":"2.0","id":1,"method":"ping","x-extension":""" + Arrays(depth - 1) + "}",
@@ -442,6 +446,33 @@ public sealed class JsonRpcScannerTests
         var message = ScanOne("""{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"file:///a.txt","name":"a"}}""");
 
         Assert.Equal("file:///a.txt", message.Target);
+    }
+
+    // --- Trace context in params._meta (semconv gen-ai/mcp.md, SEP-414) --------------------------
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","_meta":{"progressToken":"p","traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","tracestate":"a=1"}}}""",
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "a=1")]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"_meta":{"tracestate":"a=1","x":{"traceparent":"nested"},"traceparent":"tp"}}}""", "tp", "a=1")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":{"traceparent":7,"tracestate":null}}}""", null, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":"traceparent"}}""", null, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"traceparent":"top-level","arguments":{"_meta":{"traceparent":"in arguments"}}}}""", null, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[{"_meta":{"traceparent":"positional"}}]}""", null, null)]
+    public void TryScan_TraceContextInParamsMeta_IsKept_OnlyThere(string body, string? traceparent, string? tracestate)
+    {
+        var message = ScanOne(body);
+
+        Assert.Equal(traceparent, message.TraceParent);
+        Assert.Equal(tracestate, message.TraceState);
+    }
+
+    [Fact]
+    public void TryScan_TraceContextInParamsMeta_LeavesTheTargetAsItWas()
+    {
+        var message = ScanOne("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":{"name":"not this","traceparent":"tp"},"name":"get_weather"}}""");
+
+        Assert.Equal("get_weather", message.Target);
+        Assert.Equal("tp", message.TraceParent);
     }
 
     public static TheoryData<string> KnownMethods => new()
