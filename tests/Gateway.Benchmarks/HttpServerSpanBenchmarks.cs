@@ -15,34 +15,49 @@ namespace Gateway.Benchmarks;
 /// <summary>
 /// One whole request through ASP.NET Core hosting (its <c>IHttpApplication</c> called directly by an in-memory
 /// server, as ASP.NET Core's own micro-benchmarks do: no socket, no thread switch; routing, then an endpoint
-/// that answers 200 at once) with its HTTP server span recorded two ways: by OpenTelemetry's ASP.NET Core instrumentation
-/// library (a DiagnosticListener subscription), which the gateway used until 2026-12-06, and by ASP.NET Core's
-/// own <c>Microsoft.AspNetCore</c> source completed by <see cref="HttpServerSpanMiddleware"/>, which it uses
-/// now; the baseline records no span. Both recorders with ASP.NET Core's own request attributes on (the
-/// gateway's setting with tracing), and no exporter: the recording is what is timed. BenchmarkDotNet runs
-/// each case in its own process, so only one tracer provider ever listens.
+/// that answers 200 at once) with its HTTP server span recorded two ways: by OpenTelemetry's ASP.NET Core
+/// instrumentation library (a DiagnosticListener subscription), which the gateway used until 2026-12-06, and
+/// by ASP.NET Core's own <c>Microsoft.AspNetCore</c> source completed by <see cref="HttpServerSpanMiddleware"/>,
+/// which it uses now; both with ASP.NET Core's own request attributes on (the gateway's setting with tracing).
+/// The baseline records no span; two more cases take the span apart: the bare span (the framework's attributes
+/// suppressed, no middleware) and the span with the framework's start attributes (no middleware). No exporter:
+/// the recording is what is timed. BenchmarkDotNet runs each case in its own process, so only one tracer
+/// provider ever listens.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
 public class HttpServerSpanBenchmarks : IDisposable
 {
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
     private readonly InMemoryServer _server = new();
-    private WebApplication? _app;
     private readonly EndedSpans _ended = new();
+    private WebApplication? _app;
 
     [GlobalSetup(Target = nameof(Untraced))]
-    public void SetupUntraced() => Start(configureTracing: null, useMiddleware: false);
+    public void SetupUntraced() => Start(configureTracing: null);
+
+    [GlobalSetup(Target = nameof(BareSpan))]
+    public void SetupBareSpan() => Start(static tracing => tracing.AddSource(AspNetCoreSource), startAttributes: false, expectedName: null);
+
+    [GlobalSetup(Target = nameof(SpanWithStartAttributes))]
+    public void SetupSpanWithStartAttributes() => Start(static tracing => tracing.AddSource(AspNetCoreSource), expectedName: null);
 
     [GlobalSetup(Target = nameof(InstrumentationLibrary))]
     public void SetupInstrumentationLibrary() => Start(
-        static tracing => tracing.AddAspNetCoreInstrumentation(static aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz")),
-        useMiddleware: false);
+        static tracing => tracing.AddAspNetCoreInstrumentation(static aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz")));
 
     [GlobalSetup(Target = nameof(BuiltInSpanAndMiddleware))]
-    public void SetupBuiltInSpanAndMiddleware() => Start(static tracing => tracing.AddSource("Microsoft.AspNetCore"), useMiddleware: true);
+    public void SetupBuiltInSpanAndMiddleware() => Start(static tracing => tracing.AddSource(AspNetCoreSource), useMiddleware: true);
 
     [Benchmark(Baseline = true, Description = "no span recorded")]
     public Task Untraced() => _server.SendAsync();
+
+    [Benchmark(Description = "ASP.NET Core's span, no attributes")]
+    public Task BareSpan() => _server.SendAsync();
+
+    [Benchmark(Description = "ASP.NET Core's span, start attributes")]
+    public Task SpanWithStartAttributes() => _server.SendAsync();
 
     [Benchmark(Description = "OpenTelemetry's ASP.NET Core instrumentation")]
     public Task InstrumentationLibrary() => _server.SendAsync();
@@ -57,14 +72,21 @@ public class HttpServerSpanBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void Start(Action<TracerProviderBuilder>? configureTracing, bool useMiddleware)
+    /// <summary>
+    /// Starts the host with <paramref name="configureTracing"/> (none: no span), the middleware first when
+    /// <paramref name="useMiddleware"/>, and ASP.NET Core's start attributes when <paramref name="startAttributes"/>;
+    /// checks that a request records what is meant, a span named <paramref name="expectedName"/> (any name when
+    /// <see langword="null"/>: nothing names it).
+    /// </summary>
+    private void Start(Action<TracerProviderBuilder>? configureTracing, bool useMiddleware = false, bool startAttributes = true,
+        string? expectedName = "POST /mcp")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton<IServer>(_server);
         builder.Logging.ClearProviders();
         if (configureTracing is not null)
         {
-            AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", false);
+            AppContext.SetSwitch("Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData", !startAttributes);
             builder.Services.AddOpenTelemetry().WithTracing(tracing =>
             {
                 configureTracing(tracing);
@@ -86,17 +108,18 @@ public class HttpServerSpanBenchmarks : IDisposable
         app.StartAsync().GetAwaiter().GetResult();
         _app = app;
 
-        // What is measured must be a recorded span named by its route, or none at all for the baseline. The
-        // span ends as hosting disposes the request, just after the response has reached the caller.
+        // What is measured must be a recorded span (named by its route where something names it), or none at
+        // all for the baseline. The span ends as hosting disposes the request, before SendAsync returns.
         var status = _server.SendAsync().GetAwaiter().GetResult();
-        var name = configureTracing is null ? null : _ended.First.Task.WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        if (status != 200 || (configureTracing is not null && name != "POST /mcp"))
+        var recorded = _ended.First.Task.IsCompletedSuccessfully;
+        if (status != 200 || recorded != (configureTracing is not null) || (expectedName is not null && recorded && _ended.First.Task.Result != expectedName))
         {
-            throw new InvalidOperationException($"Expected 200 and a span named 'POST /mcp'; got {status} and '{name}'.");
+            throw new InvalidOperationException(
+                $"Expected 200 and {(configureTracing is null ? "no span" : $"a span named '{expectedName ?? "(any)"}'")}; got {status} and {(recorded ? $"'{_ended.First.Task.Result}'" : "no span")}.");
         }
     }
 
-    /// <summary>Reports the first span the tracer provider ends (the same small cost for both recorders).</summary>
+    /// <summary>Reports the first span the tracer provider ends (the same small cost for every recorder).</summary>
     private sealed class EndedSpans : BaseProcessor<Activity>
     {
         public TaskCompletionSource<string> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
