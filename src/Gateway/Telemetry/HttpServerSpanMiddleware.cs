@@ -53,6 +53,13 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
         {
             await next(context);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (e.g. while a token refresh was awaited): not the server's failure, and no
+            // status code reached anyone unless the response had begun.
+            Complete(activity, context, context.Response.HasStarted ? context.Response.StatusCode : null);
+            throw;
+        }
         catch (Exception exception)
         {
             // "error.type: the exception's fully-qualified type" when the request ended in one (http-spans.md).
@@ -65,7 +72,7 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
         Complete(activity, context, context.Response.StatusCode);
     }
 
-    private void Complete(Activity activity, HttpContext context, int statusCode)
+    private void Complete(Activity activity, HttpContext context, int? statusCode)
     {
         var endpoint = context.GetEndpoint();
         var method = context.Request.Method;
@@ -82,16 +89,21 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
         }
 
         activity.DisplayName = named.Name;
-        activity.SetTag(HttpResponseStatusCode, statusCode is >= 0 and < 600 ? s_boxedStatusCodes[statusCode] : statusCode);
         activity.SetTag(GatewayTags.NetworkProtocolVersion, GatewayTags.NetworkProtocolVersionOf(context.Request.Protocol));
+        if (statusCode is not { } status)
+        {
+            return;
+        }
+
+        activity.SetTag(HttpResponseStatusCode, status is >= 0 and < 600 ? s_boxedStatusCodes[status] : status);
 
         // A server span fails on 5xx only: a 4xx is the client's error (http-spans.md, "Status"). A refusal the
         // gateway already described (error.type set to its JSON-RPC code) keeps that description.
-        if (statusCode >= 500)
+        if (status >= 500)
         {
             if (activity.GetTagItem(GatewayTags.ErrorType) is null)
             {
-                activity.SetTag(GatewayTags.ErrorType, statusCode.ToString(CultureInfo.InvariantCulture));
+                activity.SetTag(GatewayTags.ErrorType, status.ToString(CultureInfo.InvariantCulture));
             }
 
             activity.SetStatus(ActivityStatusCode.Error);

@@ -28,6 +28,42 @@ public sealed class HttpServerSpanMiddlewareTests
     }
 
     [Fact]
+    public async Task AClientThatWentAway_IsNoServerError()
+    {
+        using var activity = StartedSpan("POST");
+        var context = Context(activity, "/mcp", route: "/mcp");
+        using var aborted = new CancellationTokenSource();
+        context.RequestAborted = aborted.Token;
+        var middleware = new HttpServerSpanMiddleware(c =>
+        {
+            aborted.Cancel();
+            c.RequestAborted.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        });
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => middleware.InvokeAsync(context));
+
+        Assert.Null(activity.GetTagItem("error.type"));
+        Assert.Null(activity.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Unset, activity.Status);
+        Assert.Equal("POST /mcp", activity.DisplayName);
+    }
+
+    [Fact]
+    public async Task ACancellationTheClientDidNotCause_IsAnError()
+    {
+        using var activity = StartedSpan("POST");
+        var context = Context(activity, "/mcp", route: "/mcp");
+        var middleware = new HttpServerSpanMiddleware(static _ => throw new OperationCanceledException());
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => middleware.InvokeAsync(context));
+
+        Assert.Equal("System.OperationCanceledException", activity.GetTagItem("error.type"));
+        Assert.Equal(500, activity.GetTagItem("http.response.status_code"));
+        Assert.Equal(ActivityStatusCode.Error, activity.Status);
+    }
+
+    [Fact]
     public async Task AMethodOutsideTheKnownSet_IsNamedHttp()
     {
         using var activity = StartedSpan("_OTHER");
