@@ -8,10 +8,11 @@ namespace Gateway.Telemetry;
 /// <summary>
 /// One SERVER span per JSON-RPC message, named <c>{mcp.method.name} {target}</c> and tagged per the
 /// MCP semantic conventions (gen-ai/mcp.md, see <see cref="GatewayTags"/>), child of the HTTP server
-/// span (or of the client's MCP span when the message carries its context in <c>params._meta</c>, then
-/// linked to the HTTP span) and parent of the upstream CLIENT span; plus <c>mcp.server.operation.duration</c> and the
-/// rejection and upstream-error counters. A refusal before the body was read (authentication, Origin)
-/// has no message to name a span after: it is recorded on the HTTP server span and counted.
+/// span (or of the client's MCP span when the message carries its context in <c>params._meta</c>,
+/// then linked to the HTTP span) and parent of the upstream CLIENT span; plus
+/// <c>mcp.server.operation.duration</c> and the rejection and upstream-error counters. A refusal before
+/// the body was read (authentication, Origin) has no message to name a span after: it is recorded on
+/// the HTTP server span and counted.
 /// </summary>
 internal sealed class McpTelemetryObserver(GatewayInstrumentation instrumentation, TimeProvider timeProvider) : IMcpExchangeObserver
 {

@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace Gateway.UnitTests.Telemetry;
 
 /// <summary>
-/// The outcomes a gateway request does not normally reach (an exception, a method outside the known set);
-/// the usual ones are asserted on real spans in the integration tests' TelemetryTests.
+/// What real requests through the gateway seldom reach: an exception, a request its client abandoned, a method
+/// outside the known set, a span not recorded, one middleware naming requests to different endpoints in turn.
+/// The usual outcomes are asserted on real spans in the integration tests' TelemetryTests.
 /// </summary>
 public sealed class HttpServerSpanMiddlewareTests
 {
