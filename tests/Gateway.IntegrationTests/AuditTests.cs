@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -54,6 +55,26 @@ public sealed class AuditTests : IDisposable
         Assert.Equal(200, record.GetProperty("responseElements").GetProperty("httpStatus").GetInt32());
         Assert.False(record.TryGetProperty("errorCode", out _));
         Assert.Equal(32, record.GetProperty("additionalEventData").GetProperty("traceId").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task AMessageCarryingItsClientsSpanContext_IsRecordedInTheClientsTrace()
+    {
+        // The MCP span continues the client's MCP span from params._meta (TelemetryTests); the record names it.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var clientSpanId = ActivitySpanId.CreateRandom().ToHexString();
+        using var client = _gateway.CreateGatewayClient();
+
+        using var response = await client.SendAsync(McpRequests.Post(
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"soqlQuery","_meta":{"traceparent":"00-""" + traceId + "-" + clientSpanId + "-01\"}}}"),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var trace = Parse(Assert.Single(_records.Json)).GetProperty("additionalEventData");
+        Assert.Equal(traceId, trace.GetProperty("traceId").GetString());
+        var spanId = trace.GetProperty("spanId").GetString();
+        Assert.Equal(16, spanId!.Length);
+        Assert.NotEqual(clientSpanId, spanId);
     }
 
     [Fact]
