@@ -7,6 +7,9 @@ namespace Gateway.Health;
 
 public static class HealthServiceCollectionExtensions
 {
+    /// <summary>Where every probe lives; telemetry leaves requests under it untraced.</summary>
+    public const string PathPrefix = "/healthz";
+
     private const string ReadyTag = "ready";
     private const string StartupTag = "startup";
 
@@ -29,9 +32,9 @@ public static class HealthServiceCollectionExtensions
     /// </summary>
     public static WebApplication MapGatewayHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = static _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag), ResponseWriter = HealthResponseWriter.WriteAsync });
-        app.MapHealthChecks("/healthz/startup", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(StartupTag), ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks(PathPrefix + "/live", new HealthCheckOptions { Predicate = static _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks(PathPrefix + "/ready", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(ReadyTag), ResponseWriter = HealthResponseWriter.WriteAsync });
+        app.MapHealthChecks(PathPrefix + "/startup", new HealthCheckOptions { Predicate = static r => r.Tags.Contains(StartupTag), ResponseWriter = HealthResponseWriter.WriteAsync });
         return app;
     }
 }

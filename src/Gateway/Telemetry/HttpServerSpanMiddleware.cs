@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gateway.Health;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -23,7 +24,7 @@ internal sealed class HttpServerSpanMiddleware(RequestDelegate next)
     /// <summary>The conventions' method for one outside the known set; such a span is named <c>HTTP</c>.</summary>
     private const string OtherMethod = "_OTHER";
 
-    private static readonly PathString s_healthPath = "/healthz";
+    private static readonly PathString s_healthPath = HealthServiceCollectionExtensions.PathPrefix;
 
     /// <summary>Status codes boxed once (an attribute value is an object).</summary>
     private static readonly object[] s_boxedStatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
