@@ -15,14 +15,14 @@ namespace Gateway.Benchmarks;
 /// <summary>
 /// One whole request through ASP.NET Core hosting (its <c>IHttpApplication</c> called directly by an in-memory
 /// server, as ASP.NET Core's own micro-benchmarks do: no socket, no thread switch; routing, then an endpoint
-/// that answers 200 at once) with its HTTP server span recorded two ways: by OpenTelemetry's ASP.NET Core
-/// instrumentation library (a DiagnosticListener subscription), which the gateway used until 2026-12-06, and
-/// by ASP.NET Core's own <c>Microsoft.AspNetCore</c> source completed by <see cref="HttpServerSpanMiddleware"/>,
-/// which it uses now; both with ASP.NET Core's own request attributes on (the gateway's setting with tracing).
-/// The baseline records no span; two more cases take the span apart: the bare span (the framework's attributes
-/// suppressed, no middleware) and the span with the framework's start attributes (no middleware). No exporter:
-/// the recording is what is timed. BenchmarkDotNet runs each case in its own process, so only one tracer
-/// provider ever listens.
+/// that answers 200 at once) with its HTTP server span recorded three ways: by OpenTelemetry's ASP.NET Core
+/// instrumentation library (a DiagnosticListener subscription), which the gateway used until 2026-12-06; by
+/// ASP.NET Core's own <c>Microsoft.AspNetCore</c> source with the framework's start attributes on, completed by
+/// <see cref="HttpServerSpanMiddleware"/>, which it used next; and by that source with the start attributes
+/// suppressed and set by the middleware as the request ends, which it uses now. The baseline records no span;
+/// two more cases take the span apart: the bare span (the framework's attributes suppressed, no middleware) and
+/// the span with the framework's start attributes (no middleware). No exporter: the recording is what is timed.
+/// BenchmarkDotNet runs each case in its own process, so only one tracer provider ever listens.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 5, iterationCount: 15)]
@@ -47,8 +47,11 @@ public class HttpServerSpanBenchmarks : IDisposable
     public void SetupInstrumentationLibrary() => Start(
         static tracing => tracing.AddAspNetCoreInstrumentation(static aspnet => aspnet.Filter = static context => !context.Request.Path.StartsWithSegments("/healthz")));
 
+    [GlobalSetup(Target = nameof(StartAttributesAndMiddleware))]
+    public void SetupStartAttributesAndMiddleware() => Start(static tracing => tracing.AddSource(AspNetCoreSource), useMiddleware: true);
+
     [GlobalSetup(Target = nameof(BuiltInSpanAndMiddleware))]
-    public void SetupBuiltInSpanAndMiddleware() => Start(static tracing => tracing.AddSource(AspNetCoreSource), useMiddleware: true);
+    public void SetupBuiltInSpanAndMiddleware() => Start(static tracing => tracing.AddSource(AspNetCoreSource), useMiddleware: true, startAttributes: false);
 
     [Benchmark(Baseline = true, Description = "no span recorded")]
     public Task Untraced() => _server.SendAsync();
@@ -62,7 +65,10 @@ public class HttpServerSpanBenchmarks : IDisposable
     [Benchmark(Description = "OpenTelemetry's ASP.NET Core instrumentation")]
     public Task InstrumentationLibrary() => _server.SendAsync();
 
-    [Benchmark(Description = "ASP.NET Core's span + HttpServerSpanMiddleware")]
+    [Benchmark(Description = "ASP.NET Core's span, start attributes + middleware")]
+    public Task StartAttributesAndMiddleware() => _server.SendAsync();
+
+    [Benchmark(Description = "ASP.NET Core's span + middleware's attributes")]
     public Task BuiltInSpanAndMiddleware() => _server.SendAsync();
 
     [GlobalCleanup]
@@ -112,19 +118,27 @@ public class HttpServerSpanBenchmarks : IDisposable
         // all for the baseline. The span ends as hosting disposes the request, before SendAsync returns.
         var status = _server.SendAsync().GetAwaiter().GetResult();
         var recorded = _ended.First.Task.IsCompletedSuccessfully;
-        if (status != 200 || recorded != (configureTracing is not null) || (expectedName is not null && recorded && _ended.First.Task.Result != expectedName))
+        var span = recorded ? _ended.First.Task.Result : null;
+        if (status != 200 || recorded != (configureTracing is not null) || (expectedName is not null && span is not null && span.DisplayName != expectedName))
         {
             throw new InvalidOperationException(
-                $"Expected 200 and {(configureTracing is null ? "no span" : $"a span named '{expectedName ?? "(any)"}'")}; got {status} and {(recorded ? $"'{_ended.First.Task.Result}'" : "no span")}.");
+                $"Expected 200 and {(configureTracing is null ? "no span" : $"a span named '{expectedName ?? "(any)"}'")}; got {status} and {(span is null ? "no span" : $"'{span.DisplayName}'")}.");
+        }
+
+        // The request attributes, from the framework or from the middleware, once each.
+        var paths = span?.TagObjects.Count(static t => t.Key == "url.path") ?? 0;
+        if ((startAttributes || useMiddleware) && span is not null && paths != 1)
+        {
+            throw new InvalidOperationException($"Expected one url.path attribute; got {paths}.");
         }
     }
 
     /// <summary>Reports the first span the tracer provider ends (the same small cost for every recorder).</summary>
     private sealed class EndedSpans : BaseProcessor<Activity>
     {
-        public TaskCompletionSource<string> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Activity> First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void OnEnd(Activity data) => First.TrySetResult(data.DisplayName);
+        public override void OnEnd(Activity data) => First.TrySetResult(data);
     }
 
     /// <summary>

@@ -8,15 +8,16 @@ namespace Gateway.UnitTests.Telemetry;
 
 /// <summary>
 /// What real requests through the gateway seldom reach: an exception, a request its client abandoned, a method
-/// outside the known set, a span not recorded, one middleware naming requests to different endpoints in turn.
-/// The usual outcomes are asserted on real spans in the integration tests' TelemetryTests.
+/// outside the known set or in lower case, a span not recorded, request attributes ASP.NET Core already set,
+/// one middleware naming requests to different endpoints and hosts in turn. The usual outcomes are asserted on
+/// real spans in the integration tests' TelemetryTests.
 /// </summary>
 public sealed class HttpServerSpanMiddlewareTests
 {
     [Fact]
     public async Task AnException_NamesItsType_FailsTheSpan_AndIsRethrown()
     {
-        using var activity = StartedSpan("POST");
+        using var activity = StartedSpan();
         var context = Context(activity, "/mcp", route: "/mcp");
         var middleware = new HttpServerSpanMiddleware(static _ => throw new InvalidOperationException("boom"));
 
@@ -31,7 +32,7 @@ public sealed class HttpServerSpanMiddlewareTests
     [Fact]
     public async Task AClientThatWentAway_IsNoServerError()
     {
-        using var activity = StartedSpan("POST");
+        using var activity = StartedSpan();
         var context = Context(activity, "/mcp", route: "/mcp");
         using var aborted = new CancellationTokenSource();
         context.RequestAborted = aborted.Token;
@@ -53,7 +54,7 @@ public sealed class HttpServerSpanMiddlewareTests
     [Fact]
     public async Task ACancellationTheClientDidNotCause_IsAnError()
     {
-        using var activity = StartedSpan("POST");
+        using var activity = StartedSpan();
         var context = Context(activity, "/mcp", route: "/mcp");
         var middleware = new HttpServerSpanMiddleware(static _ => throw new OperationCanceledException());
 
@@ -65,10 +66,10 @@ public sealed class HttpServerSpanMiddlewareTests
     }
 
     [Fact]
-    public async Task AMethodOutsideTheKnownSet_IsNamedHttp()
+    public async Task AMethodOutsideTheKnownSet_IsNamedHttp_WithItsOriginalSpelling()
     {
-        using var activity = StartedSpan("_OTHER");
-        var context = Context(activity, "/elsewhere", route: null);
+        using var activity = StartedSpan();
+        var context = Context(activity, "/elsewhere", route: null, method: "FOO");
 
         await new HttpServerSpanMiddleware(static c => { c.Response.StatusCode = 405; return Task.CompletedTask; }).InvokeAsync(context);
 
@@ -77,12 +78,77 @@ public sealed class HttpServerSpanMiddlewareTests
         Assert.Equal(405, activity.GetTagItem("http.response.status_code"));
         Assert.Equal(ActivityStatusCode.Unset, activity.Status);
         Assert.Null(activity.GetTagItem("error.type"));
+        Assert.Equal("_OTHER", activity.GetTagItem("http.request.method"));
+        Assert.Equal("FOO", activity.GetTagItem("http.request.method_original"));
+    }
+
+    [Fact]
+    public async Task AKnownMethodInLowerCase_IsNamedInUpperCase_WithItsOriginalSpelling()
+    {
+        using var activity = StartedSpan();
+        var context = Context(activity, "/mcp", route: "/mcp", method: "post");
+
+        await new HttpServerSpanMiddleware(static _ => Task.CompletedTask).InvokeAsync(context);
+
+        Assert.Equal("POST /mcp", activity.DisplayName);
+        Assert.Equal("POST", activity.GetTagItem("http.request.method"));
+        Assert.Equal("post", activity.GetTagItem("http.request.method_original"));
+    }
+
+    [Fact]
+    public async Task TheRequestAttributes_AreSetOnceTheRequestEnds()
+    {
+        using var activity = StartedSpan();
+        var context = Context(activity, "/mcp", route: "/mcp");
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("gateway.example.com:8443");
+        context.Request.PathBase = "/base";
+        context.Request.Headers.UserAgent = "agent/1.0";
+        var atEnd = new TaskCompletionSource<object?>();
+        var middleware = new HttpServerSpanMiddleware(c =>
+        {
+            atEnd.SetResult(c.Features.Get<IHttpActivityFeature>()!.Activity.GetTagItem("url.path"));
+            return Task.CompletedTask;
+        });
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Null(await atEnd.Task);
+        Assert.Equal("gateway.example.com", activity.GetTagItem("server.address"));
+        Assert.Equal(8443, activity.GetTagItem("server.port"));
+        Assert.Equal("POST", activity.GetTagItem("http.request.method"));
+        Assert.Null(activity.GetTagItem("http.request.method_original"));
+        Assert.Equal("agent/1.0", activity.GetTagItem("user_agent.original"));
+        Assert.Equal("https", activity.GetTagItem("url.scheme"));
+        Assert.Equal("/base/mcp", activity.GetTagItem("url.path"));
+        Assert.Equal("/mcp", activity.GetTagItem("http.route"));
+    }
+
+    [Fact]
+    public async Task RequestAttributesTheFrameworkSetAtCreation_AreNotAddedAgain()
+    {
+        // What ASP.NET Core does when an operator turns its start attributes on (SuppressActivityOpenTelemetryData=false).
+        var activity = new Activity("HttpRequestIn");
+        activity.SetTag("server.address", "127.0.0.1");
+        activity.SetTag("http.request.method", "POST");
+        activity.SetTag("url.scheme", "http");
+        activity.SetTag("url.path", "/mcp");
+        using var started = activity.Start();
+        var context = Context(activity, "/mcp", route: "/mcp");
+        context.Request.Host = new HostString("127.0.0.1:8080");
+
+        await new HttpServerSpanMiddleware(static _ => Task.CompletedTask).InvokeAsync(context);
+
+        Assert.Single(activity.TagObjects, static t => t.Key == "url.path");
+        Assert.Single(activity.TagObjects, static t => t.Key == "http.request.method");
+        Assert.DoesNotContain(activity.TagObjects, static t => t.Key == "server.port");
+        Assert.Equal("POST /mcp", activity.DisplayName);
     }
 
     [Fact]
     public async Task AServerError_TheGatewayDescribed_KeepsItsErrorType()
     {
-        using var activity = StartedSpan("POST");
+        using var activity = StartedSpan();
         var context = Context(activity, "/mcp", route: "/mcp");
 
         await new HttpServerSpanMiddleware(static c =>
@@ -99,7 +165,7 @@ public sealed class HttpServerSpanMiddlewareTests
     [Fact]
     public async Task ASpanNotRecorded_IsLeftAsItIs()
     {
-        using var activity = StartedSpan("POST");
+        using var activity = StartedSpan();
         activity.IsAllDataRequested = false;
         var context = Context(activity, "/mcp", route: "/mcp");
 
@@ -113,7 +179,7 @@ public sealed class HttpServerSpanMiddlewareTests
     [Fact]
     public async Task AHealthProbe_IsNeitherRecordedNorSampled()
     {
-        using var activity = StartedSpan("GET");
+        using var activity = StartedSpan();
         activity.ActivityTraceFlags = ActivityTraceFlags.Recorded;
         var context = Context(activity, "/healthz/ready", route: "/healthz/ready");
 
@@ -125,37 +191,37 @@ public sealed class HttpServerSpanMiddlewareTests
     }
 
     [Fact]
-    public async Task EachRequest_IsNamedByItsOwnMethodAndRoute()
+    public async Task EachRequest_IsNamedByItsOwnMethodAndRoute_AndAttributedToItsOwnHost()
     {
         var middleware = new HttpServerSpanMiddleware(static _ => Task.CompletedTask);
         var mcp = Endpoint("/mcp");
         var authorize = Endpoint("/authorize");
-        (string Method, Endpoint Endpoint)[] requests = [("POST", mcp), ("GET", mcp), ("GET", authorize), ("POST", mcp)];
-        var names = new string[requests.Length];
+        (string Method, Endpoint Endpoint, string Host)[] requests =
+            [("POST", mcp, "a.example:8080"), ("GET", mcp, "a.example:8080"), ("GET", authorize, "b.example"), ("POST", mcp, "a.example:8080")];
+        var seen = new List<(string Name, object? Address, object? Port)>();
 
-        for (var i = 0; i < requests.Length; i++)
+        foreach (var (method, endpoint, host) in requests)
         {
-            using var activity = StartedSpan(requests[i].Method);
-            var context = Context(activity, "/any", route: null);
-            context.Request.Method = requests[i].Method;
-            context.SetEndpoint(requests[i].Endpoint);
+            using var activity = StartedSpan();
+            var context = Context(activity, "/any", route: null, method);
+            context.Request.Host = new HostString(host);
+            context.SetEndpoint(endpoint);
             await middleware.InvokeAsync(context);
-            names[i] = activity.DisplayName;
+            seen.Add((activity.DisplayName, activity.GetTagItem("server.address"), activity.GetTagItem("server.port")));
         }
 
-        Assert.Equal(["POST /mcp", "GET /mcp", "GET /authorize", "POST /mcp"], names);
+        Assert.Equal(
+            [("POST /mcp", "a.example", 8080), ("GET /mcp", "a.example", 8080), ("GET /authorize", "b.example", null), ("POST /mcp", "a.example", 8080)],
+            seen);
     }
 
-    private static Activity StartedSpan(string method)
-    {
-        var activity = new Activity("HttpRequestIn");
-        activity.SetTag("http.request.method", method);
-        return activity.Start();
-    }
+    /// <summary>A span as ASP.NET Core creates it with the gateway's settings: no attributes yet.</summary>
+    private static Activity StartedSpan() => new Activity("HttpRequestIn").Start();
 
-    private static DefaultHttpContext Context(Activity activity, string path, string? route)
+    private static DefaultHttpContext Context(Activity activity, string path, string? route, string method = "POST")
     {
         var context = new DefaultHttpContext();
+        context.Request.Method = method;
         context.Request.Path = path;
         context.Request.Protocol = "HTTP/1.1";
         context.Features.Set<IHttpActivityFeature>(new ActivityFeature(activity));
