@@ -181,6 +181,22 @@ public sealed class JsonLinesAuditSinkTests
     }
 
     [Fact]
+    public async Task Write_WriterThrowsSomethingUnexpected_CountsLostRecordsLogsAndKeepsWriting()
+    {
+        // The writer runs on a thread of its own, where an exception let through would end the process.
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var sink = new JsonLinesAuditSink(new FailingWriter(new FormatException("odd")), capacity: 16, "odd", ownsWriter: false, TimeProvider.System, loggerFactory.CreateLogger<JsonLinesAuditSink>());
+
+        sink.Write(AuditRecordSchemaTests.Build("minimal"));
+        sink.Write(AuditRecordSchemaTests.Build("minimal"));
+        await sink.DisposeAsync();
+
+        Assert.Equal(2, sink.DroppedCount);
+        Assert.Contains(logs.Entries, static e => e.EventId.Id == 5003 && (string?)e.Properties["Sink"] == "odd" && (string?)e.Properties["ExceptionType"] == "FormatException");
+    }
+
+    [Fact]
     public async Task Write_WriterFails_CountsLostRecordsAndLogs()
     {
         var logs = new CapturingLoggerProvider();
@@ -200,19 +216,21 @@ public sealed class JsonLinesAuditSinkTests
     [Fact]
     public async Task Write_WithFlushInterval_RecordsGatherAndGoOutInOneWriteWhenTheIntervalEnds()
     {
-        var clock = new TimerSignallingTimeProvider();
+        var clock = new ClockWatchingTimeProvider();
         var output = new CountingStream();
         var interval = TimeSpan.FromMilliseconds(100);
         var sink = new JsonLinesAuditSink(new StreamWriter(output), capacity: 100, "test", ownsWriter: false, clock, NullLogger<JsonLinesAuditSink>.Instance, interval);
         var factory = AuditTestData.Factory();
+        clock.Watch();
 
         for (var i = 0; i < 3; i++)
         {
             sink.Write(factory.Create(AuditTestData.MinimalInput() with { RequestId = $"r-{i}" }));
         }
 
-        // The writer woke for the first record and now waits out the interval: nothing is written yet.
-        await clock.TimerCreated.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        // The writer woke for the first record and read the clock to time its wait; the clock stands still, so
+        // it cannot have written anything yet.
+        await clock.Read.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
         var beforeInterval = output.WriteCount;
         clock.Fake.Advance(interval);
         await output.Written.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
@@ -228,13 +246,14 @@ public sealed class JsonLinesAuditSinkTests
     [Fact]
     public async Task DisposeAsync_DuringALongFlushInterval_WritesWhatGatheredAtOnce()
     {
-        var clock = new TimerSignallingTimeProvider();
+        var clock = new ClockWatchingTimeProvider();
         var output = new CountingStream();
         var sink = new JsonLinesAuditSink(new StreamWriter(output), capacity: 100, "test", ownsWriter: false, clock, NullLogger<JsonLinesAuditSink>.Instance, TimeSpan.FromSeconds(10));
+        clock.Watch();
 
         sink.Write(AuditRecordSchemaTests.Build("full"));
         sink.Write(AuditRecordSchemaTests.Build("rejected"));
-        await clock.TimerCreated.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
+        await clock.Read.Task.WaitAsync(s_timeout, TestContext.Current.CancellationToken);
         // The fake clock never moves: only disposal can end the wait, well within the drain timeout.
         await sink.DisposeAsync().AsTask().WaitAsync(s_timeout, TestContext.Current.CancellationToken);
 
@@ -280,25 +299,36 @@ public sealed class JsonLinesAuditSinkTests
         }
     }
 
-    /// <summary>A fake clock that says when a timer is created: the sink's wait for its flush interval has begun.</summary>
-    private sealed class TimerSignallingTimeProvider : TimeProvider
+    /// <summary>
+    /// A fake clock that says when it is first read after <see cref="Watch"/>: the sink's writer reads it only to
+    /// time its wait for the flush interval (and, after a write, to pace its drop reports).
+    /// </summary>
+    private sealed class ClockWatchingTimeProvider : TimeProvider
     {
+        private int _watching;
+
         public FakeTimeProvider Fake { get; } = new();
 
-        public TaskCompletionSource TimerCreated { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
-
-        public override long GetTimestamp() => Fake.GetTimestamp();
+        public TaskCompletionSource Read { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public override long TimestampFrequency => Fake.TimestampFrequency;
 
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        public void Watch() => Volatile.Write(ref _watching, 1);
+
+        public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+
+        public override long GetTimestamp()
         {
-            var timer = Fake.CreateTimer(callback, state, dueTime, period);
-            TimerCreated.TrySetResult();
-            return timer;
+            if (Volatile.Read(ref _watching) == 1)
+            {
+                Read.TrySetResult();
+            }
+
+            return Fake.GetTimestamp();
         }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            Fake.CreateTimer(callback, state, dueTime, period);
     }
 
     /// <summary>Counts the write calls that reach it and signals the first.</summary>
@@ -333,10 +363,10 @@ public sealed class JsonLinesAuditSinkTests
         }
     }
 
-    private sealed class FailingWriter : TextWriter
+    private sealed class FailingWriter(Exception? failure = null) : TextWriter
     {
         public override Encoding Encoding => Encoding.UTF8;
 
-        public override void Write(char[] buffer, int index, int count) => throw new IOException("disk full");
+        public override void Write(char[] buffer, int index, int count) => throw failure ?? new IOException("disk full");
     }
 }
